@@ -1,2 +1,8 @@
-export { startServer, type RunningServer, type ServerOptions } from './server.js';
-export { loadServerConfig, type ServerConfig } from './config/server-config.js';
+export { startServer, VERSION, type RunningServer, type ServerOptions } from './server.js';
+export {
+  ConfigError,
+  DEFAULT_MAX_REQUEST_SIZE,
+  loadServerConfig,
+  parseServerConfig,
+  type ServerConfig,
+} from './config/server-config.js';

@@ -151,6 +151,8 @@ export interface EngineResponse {
   raw?: { contentType: string; body: string | Uint8Array; status?: number };
   /** Also copy `data` to the top level (Vault's legacy sys routes, spec §0 trap 6). */
   dataAtTopLevel?: boolean;
+  /** An advisory `lease_duration` in seconds with no lease behind it (KV v1's `ttl` key). */
+  leaseDuration?: number;
   /** Set by wrapping endpoints that produce a wrapped response themselves. */
   wrapInfo?: Record<string, unknown>;
 }
@@ -210,4 +212,4 @@ export interface EngineContext {
 export type EngineFactory = (ctx: EngineContext) => Promise<EngineSpec>;
 
 /** Declares a path; infers field types so handlers need no casts. */
-export const definePath = <F extends Fields>(spec: PathSpec<F>): PathSpec<F> => spec;
+export const definePath = <const F extends Fields>(spec: PathSpec<F>): PathSpec<F> => spec;

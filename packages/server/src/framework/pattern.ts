@@ -1,11 +1,12 @@
 /**
  * Path templates: `creds/:name` captures one segment, `data/:path+` one or more, `metadata/:path*`
- * zero or more (the rest of the path). Literal segments match exactly. No regexes in declarations.
+ * zero or more. A rest capture may be followed by literal segments (`mounts/:path+/tune`).
+ * Literal segments match exactly. No regexes in declarations.
  */
 export interface CompiledPattern {
   readonly template: string;
   readonly segments: readonly Segment[];
-  /** Literal characters: longer literal prefixes win when several templates match. */
+  /** Literal characters: when several templates match, the most literal one wins. */
   readonly specificity: number;
 }
 
@@ -17,12 +18,13 @@ type Segment =
 export function compilePattern(template: string): CompiledPattern {
   const segments: Segment[] = [];
   let specificity = 0;
-  const parts = template === '' ? [] : template.split('/');
-  parts.forEach((part, i) => {
+  let sawRest = false;
+  for (const part of template === '' ? [] : template.split('/')) {
     if (part.startsWith(':')) {
+      if (sawRest) throw new Error(`only literals may follow a rest capture in \`${template}\``);
       const last = part.at(-1);
       if (last === '+' || last === '*') {
-        if (i !== parts.length - 1) throw new Error(`rest capture must be last in \`${template}\``);
+        sawRest = true;
         segments.push({ kind: 'rest', name: part.slice(1, -1), allowEmpty: last === '*' });
       } else {
         segments.push({ kind: 'one', name: part.slice(1) });
@@ -31,26 +33,32 @@ export function compilePattern(template: string): CompiledPattern {
       segments.push({ kind: 'literal', value: part });
       specificity += part.length + 1;
     }
-  });
+  }
   return { template, segments, specificity };
 }
 
 /**
- * Matches a path (no leading slash; a trailing slash is allowed and ignored for captures) and
- * returns the captures, or undefined.
+ * Matches a path (no leading slash) and returns the captures, or undefined. A trailing slash
+ * is kept on a final rest capture, so `metadata/a/` lists the folder `a/`.
  */
 export function matchPattern(pattern: CompiledPattern, path: string): Record<string, string> | undefined {
-  const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
+  const trailingSlash = path.endsWith('/');
+  const trimmed = trailingSlash ? path.slice(0, -1) : path;
   const parts = trimmed === '' ? [] : trimmed.split('/');
-  const captures: Record<string, string> = {};
   const segs = pattern.segments;
+  const captures: Record<string, string> = {};
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
     if (seg.kind === 'rest') {
-      const rest = parts.slice(i);
+      const suffix = segs.length - i - 1; // literal segments after the rest capture
+      const rest = parts.slice(i, parts.length - suffix);
       if (rest.length === 0 && !seg.allowEmpty) return undefined;
-      // Keep a trailing slash on rest captures: `metadata/a/` lists folder `a/`.
-      captures[seg.name] = rest.join('/') + (rest.length > 0 && path.endsWith('/') ? '/' : '');
+      for (let j = 0; j < suffix; j++) {
+        const lit = segs[i + 1 + j] as { kind: 'literal'; value: string };
+        if (parts[parts.length - suffix + j] !== lit.value) return undefined;
+      }
+      if (parts.length - suffix < i) return undefined;
+      captures[seg.name] = rest.join('/') + (suffix === 0 && rest.length > 0 && trailingSlash ? '/' : '');
       return captures;
     }
     const part = parts[i];

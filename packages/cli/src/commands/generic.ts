@@ -1,0 +1,86 @@
+import type { VaultAuthResponse, VaultResponse } from '@secretumvault/sdk';
+import type { Command } from 'commander';
+import { parseKeyValues } from '../args.js';
+import { createContext, withClientFlags, type ClientFlags, type CommandContext } from '../context.js';
+import { api, apiOrMissing, CliError, EXIT_USAGE } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { fieldValue, keyList, keyValueTable, toJson } from '../output.js';
+import { printAuth } from './token.js';
+
+/** `secretum read|write|list|delete PATH` for any path. */
+export function addGenericCommands(program: Command, io: CliIo): void {
+  withClientFlags(program.command('read'))
+    .description('read any path')
+    .argument('<path>')
+    .option('--field <name>', 'print only this key of the data')
+    .action(async (path: string, flags: ClientFlags & { field?: string }) => {
+      const ctx = createContext(flags, io);
+      const result = await apiOrMissing(`reading ${path}`, path, () => ctx.client.read(path));
+      printResponse(ctx, path, result, flags.field);
+    });
+
+  withClientFlags(program.command('write'))
+    .description('write any path: key=value, key=@file, key=- (stdin), @file.json or - (JSON on stdin)')
+    .argument('<path>')
+    .argument('[data...]')
+    .option('--field <name>', 'print only this key of the response')
+    .action(async (path: string, pairs: string[], flags: ClientFlags & { field?: string }) => {
+      const ctx = createContext(flags, io);
+      const data = await parseKeyValues(pairs, io);
+      const result = await api(`writing ${path}`, () => ctx.client.write(path, data));
+      if (result === undefined) {
+        if (ctx.format === 'table') io.out(`Success! Data written to: ${path}\n`);
+        return;
+      }
+      printResponse(ctx, path, result, flags.field);
+    });
+
+  withClientFlags(program.command('list'))
+    .description('list the keys below any path')
+    .argument('<path>')
+    .action(async (path: string, flags: ClientFlags) => {
+      const ctx = createContext(flags, io);
+      const keys = await api(`listing ${path}`, () => ctx.client.list(path));
+      if (ctx.format === 'json') return io.out(toJson(keys));
+      if (keys.length === 0) throw new CliError(`No value found at ${path}`, EXIT_USAGE);
+      io.out(keyList(keys));
+    });
+
+  withClientFlags(program.command('delete'))
+    .description('delete any path')
+    .argument('<path>')
+    .action(async (path: string, flags: ClientFlags) => {
+      const ctx = createContext(flags, io);
+      await api(`deleting ${path}`, () => ctx.client.delete(path));
+      if (ctx.format === 'table') io.out(`Success! Data deleted (if it existed) at: ${path}\n`);
+    });
+}
+
+/** A logical response as Vault prints it: lease fields first, then `auth`, `wrap_info` or `data`. */
+function printResponse(ctx: CommandContext, path: string, result: VaultResponse<unknown>, field?: string): void {
+  if (result.auth) return printAuth(ctx, result as VaultAuthResponse, field);
+  const data = (result.wrap_info ?? result.data ?? {}) as Record<string, unknown>;
+  if (field !== undefined) return ctx.io.out(fieldValue(data, field, path));
+  if (ctx.format === 'json') return ctx.io.out(toJson(result));
+  const lease: Record<string, unknown> = {};
+  if (result.lease_id) {
+    lease['lease_id'] = result.lease_id;
+    lease['lease_duration'] = result.lease_duration;
+    lease['lease_renewable'] = result.renewable;
+  } else if (result.lease_duration > 0) {
+    lease['refresh_interval'] = result.lease_duration;
+  }
+  const wrap = result.wrap_info
+    ? {
+        wrapping_token: result.wrap_info.token,
+        wrapping_accessor: result.wrap_info.accessor,
+        wrapping_token_ttl: result.wrap_info.ttl,
+        wrapping_token_creation_time: result.wrap_info.creation_time,
+        wrapping_token_creation_path: result.wrap_info.creation_path,
+      }
+    : undefined;
+  const warnings = (result.warnings ?? []).map((w) => `WARNING! ${w}\n\n`).join('');
+  const rows = wrap ?? data;
+  const sortedRows = Object.fromEntries(Object.entries(rows).sort(([a], [b]) => a.localeCompare(b)));
+  ctx.io.out(warnings + keyValueTable({ ...lease, ...sortedRows }, false));
+}

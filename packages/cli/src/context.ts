@@ -1,0 +1,40 @@
+import { VaultClient } from '@secretumvault/sdk';
+import type { Command } from 'commander';
+import type { CliIo } from './io.js';
+import { resolveFormat, type Format } from './output.js';
+
+/** Flags every client command takes. */
+export interface ClientFlags {
+  address?: string;
+  token?: string;
+  namespace?: string;
+  format?: string;
+}
+
+/** What an action gets: the client, the output format and the I/O. */
+export interface CommandContext {
+  client: VaultClient;
+  format: Format;
+  io: CliIo;
+}
+
+/** Adds `-address`, `-token`, `-namespace` and `-format` to a command that talks to a server. */
+export function withClientFlags(command: Command): Command {
+  return command
+    .option('--address <url>', 'server address (default $VAULT_ADDR or http://127.0.0.1:8200)')
+    .option('--token <token>', 'token (default $VAULT_TOKEN)')
+    .option('--namespace <ns>', 'namespace (default $VAULT_NAMESPACE)')
+    .option('--format <format>', 'output format: table or json (default $VAULT_FORMAT or table)');
+}
+
+/** Flags override the environment; the environment comes from `io`, not `process`. */
+export function createContext(flags: ClientFlags, io: CliIo): CommandContext {
+  const env = io.env;
+  const client = new VaultClient({
+    address: flags.address ?? env['VAULT_ADDR'] ?? 'http://127.0.0.1:8200',
+    token: flags.token ?? env['VAULT_TOKEN'] ?? '',
+    namespace: flags.namespace ?? env['VAULT_NAMESPACE'] ?? '',
+    ...(io.fetch !== undefined && { fetch: io.fetch }),
+  });
+  return { client, format: resolveFormat(flags.format, env), io };
+}

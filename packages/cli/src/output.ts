@@ -1,0 +1,61 @@
+import type { CliIo } from './io.js';
+import { usageError } from './errors.js';
+
+export type Format = 'table' | 'json';
+
+/** Validates `-format`; VAULT_FORMAT is the fallback, as in Vault. */
+export function resolveFormat(flag: string | undefined, env: CliIo['env']): Format {
+  const value = (flag ?? env['VAULT_FORMAT'] ?? 'table').toLowerCase();
+  if (value !== 'table' && value !== 'json') throw usageError(`\`-format\` must be "table" or "json", got \`${value}\``);
+  return value;
+}
+
+/** Pretty JSON with a final newline. */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Vault's rendering of one value in a table: `n/a` for null, `[a b]` for lists, `map[k:v]` for objects. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'n/a';
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(' ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `map[${entries.map(([k, v]) => `${k}:${formatValue(v)}`).join(' ')}]`;
+  }
+  return String(value);
+}
+
+/** Aligned columns with a dashed underline under the header; each row is one line. */
+export function columns(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, header.map((h) => '-'.repeat(h.length)), ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  return all
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 4))).join('').trimEnd())
+    .join('\n')
+    .concat('\n');
+}
+
+/** A Key/Value table; keys sorted unless `sorted` is false. */
+export function keyValueTable(data: Record<string, unknown>, sorted = true): string {
+  const entries = Object.entries(data);
+  if (sorted) entries.sort(([a], [b]) => a.localeCompare(b));
+  return columns(['Key', 'Value'], entries.map(([k, v]) => [k, formatValue(v)]));
+}
+
+/** A single-column list (`Keys` / `----` / …). */
+export function keyList(keys: readonly string[], header = 'Keys'): string {
+  return columns([header], keys.map((k) => [k]));
+}
+
+/** `== Title ==`, then a blank line is the caller's business. */
+export function sectionTitle(title: string): string {
+  return `== ${title} ==\n`;
+}
+
+/** `-field=name`: the raw value, strings without quotes. */
+export function fieldValue(data: Record<string, unknown>, field: string, where: string): string {
+  if (!(field in data)) throw usageError(`field \`${field}\` not present in ${where}`);
+  const value = data[field];
+  return typeof value === 'string' ? `${value}\n` : toJson(value);
+}

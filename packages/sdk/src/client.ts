@@ -1,0 +1,103 @@
+import { DEFAULT_ADDRESS, DEFAULT_TIMEOUT_MS, type VaultClientOptions } from './client-options.js';
+import { NotFoundError } from './errors.js';
+import { KvV2Client } from './kv-client.js';
+import { SysClient } from './sys-client.js';
+import { TokenClient } from './token-client.js';
+import { requireBody, send, type Requester, type TransportSettings } from './transport.js';
+import type { HttpMethod, ListData, RequestOptions, VaultResponse } from './types.js';
+
+/**
+ * A client for SecretumVault or any server speaking Vault's `/v1` HTTP API.
+ *
+ * ```ts
+ * const vault = new VaultClient({ token: process.env.VAULT_TOKEN });
+ * await vault.kv().put('app/db', { password: 's3cret' });
+ * const secret = await vault.kv().get('app/db');
+ * ```
+ */
+export class VaultClient implements Requester {
+  readonly address: string;
+  readonly namespace: string | undefined;
+  /** The `sys/*` endpoints. */
+  readonly sys: SysClient;
+  /** The token auth method. */
+  readonly token: TokenClient;
+  private readonly settings: TransportSettings;
+
+  constructor(options: VaultClientOptions = {}) {
+    this.address = options.address ?? process.env['VAULT_ADDR'] ?? DEFAULT_ADDRESS;
+    this.namespace = options.namespace ?? (process.env['VAULT_NAMESPACE'] || undefined);
+    this.settings = {
+      address: this.address,
+      token: options.token ?? (process.env['VAULT_TOKEN'] || undefined),
+      namespace: this.namespace,
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      listMethod: options.listMethod ?? 'GET',
+    };
+    this.sys = new SysClient(this);
+    this.token = new TokenClient(this);
+  }
+
+  /** The token sent as `X-Vault-Token`. */
+  get clientToken(): string | undefined {
+    return this.settings.token;
+  }
+
+  setToken(token: string | undefined): void {
+    this.settings.token = token;
+  }
+
+  /**
+   * Sends one request to `/v1/<path>`. Resolves to the parsed body, or `undefined` on 204;
+   * rejects with a {@link VaultError} for status ≥ 400 and for connection failures.
+   */
+  request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T | undefined> {
+    return send<T>(this.settings, method, path, options);
+  }
+
+  /** A KV version 2 mount. */
+  kv(mount = 'secret'): KvV2Client {
+    return new KvV2Client(this, mount);
+  }
+
+  /** Throws {@link NotFoundError} when nothing is at `path` (Vault's 404). */
+  async read<D = Record<string, unknown>>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<VaultResponse<D>> {
+    return requireBody(await this.request<VaultResponse<D>>('GET', path, options), path);
+  }
+
+  /** `undefined` when the server answers 204. */
+  write<D = Record<string, unknown>>(path: string, data: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<VaultResponse<D> | undefined> {
+    return this.request<VaultResponse<D>>('POST', path, { ...options, body: data });
+  }
+
+  /** Keys below `path`; `[]` when there are none (Vault answers an empty list with 404). */
+  async list(path: string): Promise<string[]> {
+    try {
+      const body = await this.request<VaultResponse<ListData>>('LIST', path);
+      return body?.data?.keys ?? [];
+    } catch (err) {
+      if (err instanceof NotFoundError) return [];
+      throw err;
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.request('DELETE', path);
+  }
+
+  /**
+   * Unwraps a response-wrapping token. With no argument the client's own token is the wrapping
+   * token; otherwise the wrapping token is sent as the caller when the client has none, or in the
+   * body when it has a different one (never both: spec §2.7).
+   */
+  async unwrap<D = Record<string, unknown>>(wrappingToken?: string): Promise<VaultResponse<D> | undefined> {
+    if (wrappingToken === undefined || wrappingToken === this.settings.token) {
+      return this.request<VaultResponse<D>>('POST', 'sys/wrapping/unwrap');
+    }
+    if (!this.settings.token) {
+      return this.request<VaultResponse<D>>('POST', 'sys/wrapping/unwrap', { token: wrappingToken });
+    }
+    return this.request<VaultResponse<D>>('POST', 'sys/wrapping/unwrap', { body: { token: wrappingToken } });
+  }
+}

@@ -1,0 +1,11 @@
+export { VaultClient } from './client.js';
+export { DEFAULT_ADDRESS, DEFAULT_TIMEOUT_MS, type VaultClientOptions } from './client-options.js';
+export * from './errors.js';
+export { KvV2Client } from './kv-client.js';
+export type * from './kv-types.js';
+export { SysClient } from './sys-client.js';
+export type * from './sys-types.js';
+export { TokenClient, type TokenLookupResponse } from './token-client.js';
+export type * from './token-types.js';
+export { encodePath, type Requester } from './transport.js';
+export type * from './types.js';

@@ -1,0 +1,72 @@
+import type { AuthzDecision, Authorizer } from '../authz/authorizer.js';
+import type { AuditBroker } from '../audit/audit-broker.js';
+import type { AuthIssue, Clock, EngineResponse, Logger, MountEntry, Operation, RequestAuth } from '../framework/engine.js';
+import type { Fields } from '../framework/fields.js';
+import type { PathSpec } from '../framework/engine.js';
+import type { RouteTable } from '../framework/route-table.js';
+import type { MountTable } from '../router/mount-table.js';
+import type { EngineSpec } from '../framework/engine.js';
+import type { StorageView } from '../storage/storage-view.js';
+import type { VaultRequest } from './vault-request.js';
+
+/** What the pipeline carries from stage to stage for one request. */
+export interface RequestContext {
+  readonly req: VaultRequest;
+  /** Decoded, validated path (stage 3). A trailing slash is kept: it matters for LIST. */
+  path: string;
+  operation: Operation;
+  route?: {
+    readonly mount: MountEntry;
+    readonly engine: EngineSpec;
+    readonly view: StorageView;
+    readonly relative: string;
+    readonly spec?: PathSpec<Fields>;
+    readonly captures: Record<string, string>;
+    readonly unauthenticated: boolean;
+  };
+  auth?: RequestAuth;
+  decision?: AuthzDecision;
+  response?: EngineResponse;
+  /** The Vault-shaped `auth` object of a response that issued a token. */
+  issuedAuth?: Record<string, unknown>;
+  leaseId?: string;
+}
+
+/** Token operations the pipeline needs; implemented by the token store. */
+export interface TokenService {
+  /** The token's identity, or undefined when it is unknown, expired or used up. */
+  authenticate(token: string, path: string): Promise<RequestAuth | undefined>;
+  /** Counts one use of a limited-use token; revokes it after its last use. */
+  afterRequest(auth: RequestAuth): Promise<void>;
+  /** Creates the token for a login response and returns Vault's `auth` object. */
+  issue(auth: AuthIssue, path: string, mount: MountEntry): Promise<Record<string, unknown>>;
+  /** Vault's `auth` object for a token an engine created itself. */
+  describe(auth: AuthIssue): Promise<Record<string, unknown>>;
+}
+
+export interface Wrapper {
+  wrap(
+    response: Record<string, unknown>,
+    ttlSeconds: number,
+    creationPath: string,
+    wrappedAccessor?: string,
+  ): Promise<Record<string, unknown>>;
+}
+
+/** Services that exist only while the vault is unsealed. */
+export interface UnsealedServices {
+  readonly mounts: MountTable;
+  readonly tokens: TokenService;
+  readonly wrapper: Wrapper;
+}
+
+export interface PipelineDeps {
+  /** The system backend's routes: they answer even while sealed. */
+  readonly system: { readonly engine: EngineSpec; readonly routes: RouteTable; readonly mount: MountEntry; readonly view: StorageView };
+  /** Undefined while sealed. */
+  services(): UnsealedServices | undefined;
+  readonly authorizer: Authorizer;
+  readonly audit: AuditBroker;
+  readonly log: Logger;
+  readonly clock: Clock;
+}

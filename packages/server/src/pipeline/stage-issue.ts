@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import type { EngineResponse } from '../framework/engine.js';
+import type { PipelineDeps, RequestContext } from './request-context.js';
+
+/**
+ * Stage 9: a secret with a TTL gets a lease id; an auth result gets a token.
+ * Lease ids are `<mount>/<path>/<random>` so revoke-prefix reaches every credential of a role.
+ */
+export async function issue(deps: PipelineDeps, ctx: RequestContext, res: EngineResponse): Promise<void> {
+  const route = ctx.route!;
+  if (res.secret) {
+    const id = randomBytes(18).toString('base64url');
+    ctx.leaseId = `${route.mount.path}${route.relative.replace(/\/$/, '')}/${id}`;
+  }
+  if (res.auth) {
+    const services = deps.services()!;
+    // An accessor means the engine created the token itself (the token store does).
+    ctx.issuedAuth = res.auth.accessor !== undefined
+      ? await services.tokens.describe(res.auth)
+      : await services.tokens.issue(res.auth, ctx.path, route.mount);
+  }
+}
+
+/** The lease duration a secret gets: its own TTL, else the mount's default, capped by max. */
+export function leaseDuration(res: EngineResponse, mountDefault: number, mountMax: number, systemMax: number): number {
+  const max = Math.min(mountMax || systemMax, res.secret?.maxTtl || Infinity);
+  const ttl = res.secret?.ttl || mountDefault || systemMax;
+  return Math.min(ttl, max);
+}

@@ -1,0 +1,195 @@
+import Database from 'better-sqlite3';
+import { VaultError } from '../errors.js';
+import { GroupCommit } from './group-commit.js';
+import type { StorageBackend, StorageOp } from './storage-backend.js';
+import { assertStorageKey, assertStorageOp, copyBytes } from './storage-key.js';
+
+/** Options for {@link SqliteBackend.open}. */
+export interface SqliteOptions {
+  /** Page cache size in KiB (SQLite's default is ~2 MiB; ours is 64 MiB). */
+  cacheSizeKiB?: number;
+}
+
+const DEFAULT_CACHE_KIB = 64 * 1024;
+/** Keys fetched per round trip by `keys()`; no SQLite cursor stays open across an `await`. */
+const KEYS_PAGE = 512;
+
+/**
+ * The default backend: one SQLite file in WAL mode (ARCHITECTURE.md, "Storage and the barrier").
+ *
+ * Reads are synchronous prepared statements. Writes go through group commit: every put, delete
+ * and batch issued in one event-loop turn shares a transaction and a single fsync.
+ *
+ * Read-your-writes: a read that finds writes still queued first flushes them synchronously,
+ * then reads. We chose this over answering from the queue because a queued write is not yet
+ * durable: serving it would let a reader act on a value (a rotated password) that a power cut
+ * could still erase. Flushing early costs the fsync that the scheduled flush was about to pay
+ * anyway, and when nothing is queued (the common case) the read path is a single statement.
+ */
+export class SqliteBackend implements StorageBackend {
+  readonly type = 'sqlite';
+  private readonly writes: GroupCommit<readonly StorageOp[]>;
+  private closed = false;
+
+  private readonly getStmt: Database.Statement<[string], Buffer>;
+  private readonly putStmt: Database.Statement<[string, Uint8Array]>;
+  private readonly deleteStmt: Database.Statement<[string]>;
+  private readonly firstAtOrAfter: Database.Statement<[string, Buffer], string>;
+  private readonly firstAfter: Database.Statement<[string, Buffer], string>;
+  private readonly pageAfter: Database.Statement<[string, Buffer, number], string>;
+  private readonly applyOne: (ops: readonly StorageOp[]) => void;
+  private readonly applyGroup: (requests: readonly (readonly StorageOp[])[]) => unknown[];
+
+  private constructor(private readonly db: Database.Database) {
+    this.getStmt = db.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
+    this.putStmt = db.prepare<[string, Uint8Array]>('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)');
+    this.deleteStmt = db.prepare<[string]>('DELETE FROM kv WHERE key = ?');
+    // The upper bound is the prefix followed by byte 0xFF, bound as TEXT: no UTF-8 string
+    // contains 0xFF, so under BINARY collation every key with the prefix sorts below it, and
+    // nothing else does (a '\uffff' bound would miss keys with characters above U+FFFF).
+    const range = 'key < CAST(? AS TEXT)';
+    this.firstAtOrAfter = db
+      .prepare<[string, Buffer], string>(`SELECT key FROM kv WHERE key >= ? AND ${range} ORDER BY key LIMIT 1`)
+      .pluck();
+    this.firstAfter = db
+      .prepare<[string, Buffer], string>(`SELECT key FROM kv WHERE key > ? AND ${range} ORDER BY key LIMIT 1`)
+      .pluck();
+    this.pageAfter = db
+      .prepare<[string, Buffer, number], string>(`SELECT key FROM kv WHERE key > ? AND ${range} ORDER BY key LIMIT ?`)
+      .pluck();
+
+    // Nested better-sqlite3 transactions become SAVEPOINTs: one request that fails rolls back
+    // alone, and the group's other requests still commit.
+    this.applyOne = db.transaction((ops: readonly StorageOp[]) => {
+      for (const op of ops) {
+        assertStorageOp(op); // inside the transaction, so a bad op mid-batch undoes earlier ones
+        if (op.type === 'put') this.putStmt.run(op.key, op.value);
+        else this.deleteStmt.run(op.key);
+      }
+    });
+    this.applyGroup = db.transaction((requests: readonly (readonly StorageOp[])[]) =>
+      requests.map((ops) => {
+        try {
+          this.applyOne(ops);
+          return undefined;
+        } catch (err) {
+          return err;
+        }
+      }),
+    );
+    this.writes = new GroupCommit((requests) => this.applyGroup(requests));
+  }
+
+  /**
+   * Opens (creating if needed) the database at `path`; `':memory:'` gives a private in-memory
+   * database for dev mode.
+   */
+  static open(path: string, options: SqliteOptions = {}): SqliteBackend {
+    const cacheKiB = options.cacheSizeKiB ?? DEFAULT_CACHE_KIB;
+    if (!Number.isInteger(cacheKiB) || cacheKiB <= 0) {
+      throw new VaultError('internal', 'invalid sqlite cache size: expected a positive number of KiB');
+    }
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      // FULL fsyncs the WAL on every commit: a secrets store must not forget a rotated
+      // password on power loss (NORMAL would only protect against a process crash).
+      db.pragma('synchronous = FULL');
+      // Negative means KiB rather than pages (https://sqlite.org/pragma.html#pragma_cache_size).
+      db.pragma(`cache_size = -${cacheKiB}`);
+      db.pragma('busy_timeout = 5000');
+      db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID');
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new SqliteBackend(db);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    assertStorageKey(key);
+    this.beforeRead();
+    const value = this.getStmt.get(key);
+    // better-sqlite3 hands out a fresh Buffer per row; expose a plain Uint8Array copy.
+    return value === undefined ? undefined : copyBytes(value);
+  }
+
+  put(key: string, value: Uint8Array): Promise<void> {
+    // Copy now: the caller may reuse or wipe its buffer before the group flushes.
+    return this.enqueue([{ type: 'put', key, value: value instanceof Uint8Array ? copyBytes(value) : value }]);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.enqueue([{ type: 'delete', key }]);
+  }
+
+  batch(ops: readonly StorageOp[]): Promise<void> {
+    return this.enqueue(
+      ops.map((op) => (op.type === 'put' && op.value instanceof Uint8Array ? { ...op, value: copyBytes(op.value) } : op)),
+    );
+  }
+
+  /**
+   * One level under `prefix`, by skip-scan: each child costs one index seek, and a folder's
+   * whole subtree is jumped over by seeking to `<folder>0` ('0' is the byte after '/').
+   */
+  async list(prefix: string): Promise<string[]> {
+    this.beforeRead();
+    const upper = upperBound(prefix);
+    const out: string[] = [];
+    let key = this.firstAtOrAfter.get(prefix, upper);
+    while (key !== undefined) {
+      const rest = key.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) {
+        if (rest !== '') out.push(rest);
+        key = this.firstAfter.get(key, upper);
+      } else {
+        out.push(rest.slice(0, slash + 1));
+        key = this.firstAtOrAfter.get(prefix + rest.slice(0, slash) + '0', upper);
+      }
+    }
+    // SQLite orders by UTF-8 bytes, JavaScript by UTF-16 units; sort so every backend agrees.
+    return out.sort();
+  }
+
+  async *keys(prefix: string): AsyncIterable<string> {
+    const upper = upperBound(prefix);
+    let after: string | undefined;
+    for (;;) {
+      this.beforeRead();
+      // Start at the prefix itself on the first page (`key > ''` would also skip nothing).
+      const page = after === undefined ? this.firstPage(prefix, upper) : this.pageAfter.all(after, upper, KEYS_PAGE);
+      yield* page;
+      if (page.length < KEYS_PAGE) return;
+      after = page[page.length - 1];
+    }
+  }
+
+  /** Flushes queued writes, then closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.writes.flush();
+    this.closed = true;
+    this.db.close();
+  }
+
+  private firstPage(prefix: string, upper: Buffer): string[] {
+    const first = this.firstAtOrAfter.get(prefix, upper);
+    if (first === undefined) return [];
+    return [first, ...this.pageAfter.all(first, upper, KEYS_PAGE - 1)];
+  }
+
+  private enqueue(ops: readonly StorageOp[]): Promise<void> {
+    if (this.closed) return Promise.reject(closedError());
+    return this.writes.enqueue(ops);
+  }
+
+  private beforeRead(): void {
+    if (this.closed) throw closedError();
+    if (this.writes.pending > 0) this.writes.flush();
+  }
+}
+
+const upperBound = (prefix: string): Buffer => Buffer.concat([Buffer.from(prefix, 'utf8'), Buffer.from([0xff])]);
+const closedError = () => new VaultError('internal', 'storage backend is closed');

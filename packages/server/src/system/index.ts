@@ -1,0 +1,48 @@
+import type { Clock, EngineSpec, PathSpec } from '../framework/engine.js';
+import type { MountTable } from '../router/mount-table.js';
+import { healthPaths } from './path-health.js';
+import { internalUiPaths } from './path-internal-ui.js';
+import { keyPaths } from './path-keys.js';
+import { mountPaths } from './path-mounts.js';
+import { rekeyPaths } from './path-rekey.js';
+import { sealPaths } from './path-seal.js';
+import type { SystemLifecycle } from './system-lifecycle.js';
+
+export interface SystemDeps {
+  readonly lifecycle: SystemLifecycle;
+  /** The mount table; only called while unsealed. */
+  readonly mounts: () => MountTable;
+  readonly clock: Clock;
+  /** Paths contributed by other modules (wrapping, later policies, leases, audit). */
+  readonly extraPaths?: readonly PathSpec<any>[];
+}
+
+/**
+ * The `sys/` backend, declared like any engine. Its lifecycle paths answer without a token
+ * (and, for init/unseal/seal-status/health/leader, while sealed).
+ */
+export function systemEngine(deps: SystemDeps): EngineSpec {
+  return {
+    kind: 'secrets',
+    paths: [
+      ...sealPaths(deps.lifecycle),
+      ...healthPaths(deps.lifecycle, deps.clock),
+      ...rekeyPaths(deps.lifecycle),
+      ...keyPaths(deps.lifecycle),
+      ...mountPaths(deps.mounts),
+      ...internalUiPaths(deps.mounts),
+      ...(deps.extraPaths ?? []),
+    ],
+    unauthenticated: [
+      'init',
+      'seal-status',
+      'unseal',
+      'health',
+      'leader',
+      'rekey/init',
+      'rekey/update',
+      'generate-root/attempt',
+      'generate-root/update',
+    ],
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What the `sys/` lifecycle endpoints need from the seal state machine and the barrier;
+ * implemented in server.ts over SealManager and AesGcmBarrier.
+ */
+export interface SealStatus {
+  type: string;
+  initialized: boolean;
+  sealed: boolean;
+  t: number;
+  n: number;
+  progress: number;
+  nonce: string;
+  version: string;
+  build_date: string;
+  migration: boolean;
+  recovery_seal: boolean;
+  storage_type: string;
+  cluster_name?: string;
+  cluster_id?: string;
+}
+
+export interface SystemLifecycle {
+  readonly version: string;
+  initialized(): Promise<boolean>;
+  initialize(params: { secret_shares: number; secret_threshold: number }): Promise<{ keys: Uint8Array[]; rootToken: string }>;
+  sealStatus(): Promise<SealStatus>;
+  unseal(key: Uint8Array): Promise<SealStatus>;
+  resetUnseal(): Promise<SealStatus>;
+  seal(): Promise<void>;
+  rekeyInit(params: { secret_shares: number; secret_threshold: number }): Promise<Record<string, unknown>>;
+  rekeyStatus(): Promise<Record<string, unknown>>;
+  rekeyUpdate(key: Uint8Array, nonce: string): Promise<Record<string, unknown>>;
+  rekeyCancel(): Promise<void>;
+  generateRootInit(): Promise<Record<string, unknown>>;
+  generateRootStatus(): Promise<Record<string, unknown>>;
+  generateRootUpdate(key: Uint8Array, nonce: string): Promise<Record<string, unknown>>;
+  generateRootCancel(): Promise<void>;
+  rotate(): Promise<{ term: number; installTime: string }>;
+  keyStatus(): { term: number; install_time: string; encryptions: number };
+}
