@@ -1,6 +1,7 @@
 import { VaultClient } from '@secretumvault/sdk';
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
+import { usageError } from './errors.js';
 import { resolveFormat, type Format } from './output.js';
 
 /** Flags every client command takes. */
@@ -31,10 +32,19 @@ export function withClientFlags(command: Command): Command {
 export function createContext(flags: ClientFlags, io: CliIo): CommandContext {
   const env = io.env;
   const client = new VaultClient({
-    address: flags.address ?? env['VAULT_ADDR'] ?? 'http://127.0.0.1:8200',
+    address: resolveAddress(flags.address, env['VAULT_ADDR']),
     token: flags.token ?? env['VAULT_TOKEN'] ?? '',
     namespace: flags.namespace ?? env['VAULT_NAMESPACE'] ?? '',
     ...(io.fetch !== undefined && { fetch: io.fetch }),
   });
   return { client, format: resolveFormat(flags.format, env), io };
+}
+
+/** An empty VAULT_ADDR counts as unset, as in Vault; anything else must be an http(s) URL. */
+function resolveAddress(flag: string | undefined, fromEnv: string | undefined): string {
+  const address = flag ?? (fromEnv || 'http://127.0.0.1:8200');
+  if (!/^https?:\/\/[^/]/i.test(address) || !URL.canParse(address)) {
+    throw usageError(`${flag !== undefined ? '`-address`' : 'VAULT_ADDR'} must be an http(s) URL, got \`${address}\``);
+  }
+  return address;
 }

@@ -21,6 +21,7 @@ describe('output', () => {
   it('keeps row order when asked and pads every column but the last', () => {
     assert.equal(columns(['Path', 'Type'], [['secret/', 'kv']]), 'Path       Type\n----       ----\nsecret/    kv\n');
     assert.equal(keyValueTable({ z: 1, a: 2 }, false).split('\n')[2], 'z      1');
+    assert.equal(keyValueTable({ deletion_time: '' }).split('\n')[2], 'deletion_time    n/a');
   });
 
   it('lists keys under a Keys header', () => {

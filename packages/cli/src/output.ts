@@ -26,9 +26,12 @@ export function formatValue(value: unknown): string {
   return String(value);
 }
 
-/** Aligned columns with a dashed underline under the header; each row is one line. */
+/**
+ * Aligned columns with a dashed underline under the header; each row is one line. An empty cell
+ * prints `n/a`, as Vault's tables do (`deletion_time    n/a`), so no row ends in a bare key.
+ */
 export function columns(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, header.map((h) => '-'.repeat(h.length)), ...rows];
+  const all = [header, header.map((h) => '-'.repeat(h.length)), ...rows.map((row) => row.map((cell) => (cell === '' ? 'n/a' : cell)))];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   return all
     .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 4))).join('').trimEnd())

@@ -13,8 +13,7 @@ import type { CliIo } from './io.js';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('secretum')
     .description('SecretumVault: a secrets manager speaking the Vault HTTP API')
-    .version('0.1.0', '--version')
-    .showHelpAfterError('(add --help for usage)');
+    .version('0.1.0', '--version');
   program.addCommand(serverCommand(io));
   program.addCommand(operatorCommand(io));
   program.addCommand(statusCommand(io));
@@ -31,9 +30,29 @@ function configure(command: Command, io: CliIo): void {
   command.exitOverride().configureOutput({
     writeOut: (text) => io.out(text),
     writeErr: (text) => io.err(text),
-    outputError: (text, write) => write(text),
+    outputError: (text, write) => write(`${usageLine(text, command)}\n`),
   });
   for (const sub of command.commands) configure(sub, io);
+}
+
+/**
+ * Commander's `error: unknown option '--x'` (a "Did you mean" hint on a second line) becomes one
+ * line in the CLI's own form, as every other error is: `Error: unknown option `--x`; see …`.
+ */
+export function usageLine(text: string, command: Command): string {
+  const message = text
+    .trim()
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*\(Did you mean (.*)\)$/s, ' (did you mean $1)')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/'([^'\n]+)'/g, '`$1`');
+  return `Error: ${message}; see \`${commandPath(command)} --help\``;
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /**

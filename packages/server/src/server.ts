@@ -6,13 +6,14 @@ import { TokenStore } from './auth/token/token-store.js';
 import { AesGcmBarrier } from './barrier/aes-gcm-barrier.js';
 import { cubbyholeEngine, destroyCubbyhole } from './engines/cubbyhole/index.js';
 import { kvEngine } from './engines/kv/index.js';
-import type { Clock, MountEntry } from './framework/engine.js';
+import type { Clock, Logger, MountEntry } from './framework/engine.js';
 import { RouteTable } from './framework/route-table.js';
 import { createHttpServer } from './http/create-http-server.js';
 import { SealManager } from './lifecycle/seal-manager.js';
 import { createLogger } from './logger.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { UnsealedServices } from './pipeline/request-context.js';
+import type { Pipeline } from './pipeline/vault-request.js';
 import { EngineRegistry } from './router/engine-registry.js';
 import { MountTable } from './router/mount-table.js';
 import { createBackend } from './storage/create-backend.js';
@@ -45,13 +46,41 @@ export const VERSION = '0.1.0';
 
 const systemClock: Clock = { now: () => Date.now() };
 
+/** A vault without a listener: the pipeline every surface (HTTP, tests, later gRPC) goes through. */
+export interface Vault {
+  readonly pipeline: Pipeline;
+  /** Audit devices are attached here (from config or `sys/audit`). */
+  readonly audit: AuditBroker;
+  /** Dev mode only. */
+  readonly rootToken?: string;
+  /** Dev mode only: the single unseal key. */
+  readonly unsealKey?: Uint8Array;
+  close(): Promise<void>;
+}
+
+/** Starts a vault and its HTTP listener. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = createLogger(options.config.log_level);
+  const vault = await createVault(options, log);
+  const http = await createHttpServer({ pipeline: vault.pipeline, listener: options.config.listener, log });
+  log.info('listening', { address: http.url, storage: options.config.storage.type });
+  return {
+    address: http.url,
+    ...(vault.rootToken !== undefined && { rootToken: vault.rootToken }),
+    ...(vault.unsealKey !== undefined && { unsealKey: Buffer.from(vault.unsealKey).toString('base64') }),
+    async close() {
+      await http.close();
+      await vault.close();
+    },
+  };
+}
+
 /**
  * The composition root: the one place that constructs and wires the modules
  * (ARCHITECTURE.md, "Layers and folders").
  */
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
+export async function createVault(options: ServerOptions, log: Logger = createLogger(options.config.log_level)): Promise<Vault> {
   const { config } = options;
-  const log = createLogger(config.log_level);
   const clock = systemClock;
   const backend = await createBackend(config.storage);
   const barrier = new AesGcmBarrier(backend);
@@ -82,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   let pendingStore: TokenStore | undefined;
+  let expirySweep: NodeJS.Timeout | undefined;
   const activate = async () => {
     const store = new TokenStore(barrier.view('sys/token/'), clock, {
       // A revoked token's cubbyhole goes with it.
@@ -96,6 +126,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await mounts.load(options.dev ? [{ path: 'secret/', type: 'kv', options: { version: '2' }, description: 'key/value secret storage' }] : []);
     const cubbyRoot = mounts.get('cubbyhole/')!.view;
     const wrapperImpl = new ResponseWrapper(store, cubbyRoot, clock);
+    // Expired tokens are refused on lookup; this sweep also removes them (and their cubbyholes)
+    // from storage until the expiration manager takes over token leases.
+    expirySweep = setInterval(() => {
+      store.revokeExpired().catch((err: unknown) => log.warn('token expiry sweep failed', { error: String(err) }));
+    }, 60_000);
+    expirySweep.unref();
     services = {
       mounts,
       tokens: createTokenService(store),
@@ -105,6 +141,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
   };
   const deactivate = async () => {
+    clearInterval(expirySweep);
     const s = services;
     services = undefined;
     pendingStore = undefined;
@@ -122,36 +159,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   registry.register('system', 'secrets', async () => sysSpec);
 
+  const audit = new AuditBroker();
   const pipeline = createPipeline({
     system: { engine: sysSpec, routes: new RouteTable(sysSpec), mount: systemMount, view: barrier.view('sys/') },
     services: () => services,
     authorizer: new BootstrapAuthorizer(),
-    audit: new AuditBroker(),
+    audit,
     log,
     clock,
   });
 
   let rootToken: string | undefined;
-  let unsealKey: string | undefined;
+  let unsealKey: Uint8Array | undefined;
   if (options.dev) {
     const init = await lifecycle.initialize({ secret_shares: 1, secret_threshold: 1 }, options.dev.rootTokenId);
     await lifecycle.unseal(init.keys[0]!);
     rootToken = init.rootToken;
-    unsealKey = Buffer.from(init.keys[0]!).toString('base64');
+    unsealKey = init.keys[0]!;
   } else if (await seal.initialized()) {
     log.info('vault is sealed: submit unseal keys to sys/unseal');
   } else {
     log.info('vault is not initialised: call sys/init');
   }
 
-  const http = await createHttpServer({ pipeline, listener: config.listener, log });
-  log.info('listening', { address: http.url, storage: config.storage.type });
   return {
-    address: http.url,
+    pipeline,
+    audit,
     ...(rootToken !== undefined && { rootToken }),
     ...(unsealKey !== undefined && { unsealKey }),
     async close() {
-      await http.close();
       await deactivate();
       barrier.seal();
       await backend.close();

@@ -136,12 +136,32 @@ describe('secretum token, secrets, read/write/list/delete', () => {
     assert.deepEqual([missing.code, missing.stderr], [2, 'No value found at secret/nothing\n']);
   });
 
+  it('wraps a read or write with -wrap-ttl and unwraps with unwrap', async () => {
+    const wrapInfo = { token: 's.wrap', accessor: 'wacc', ttl: 60, creation_time: 't0', creation_path: 'sys/wrapping/wrap' };
+    handler = (req) =>
+      req.url === 'sys/wrapping/unwrap' ? { body: envelope({ v: 'w-1' }) } : { body: envelope(null, { wrap_info: wrapInfo }) };
+    const wrapped = await runCli(['write', '-wrap-ttl=60s', 'sys/wrapping/wrap', 'v=w-1'], { env });
+    assert.match(wrapped.stdout, /^wrapping_token\s+s\.wrap$/m);
+    assert.equal(fake.requests[0]!.headers['x-vault-wrap-ttl'], '60s');
+    const field = await runCli(['read', '-wrap-ttl=2m', '-field=wrapping_token', 'secret/data/a'], { env });
+    assert.equal(field.stdout, 's.wrap\n');
+    assert.equal(fake.requests[1]!.headers['x-vault-wrap-ttl'], '2m');
+    const unwrapped = await runCli(['unwrap', 's.wrap'], { env });
+    assert.match(unwrapped.stdout, /^v\s+w-1$/m);
+    assert.deepEqual(JSON.parse(fake.requests[2]!.body), { token: 's.wrap' });
+    assert.equal(fake.requests[2]!.headers['x-vault-token'], 'env-token');
+  });
+
   it('treats an unknown command or option as a usage error (exit 2)', async () => {
     const unknown = await runCli(['frobnicate'], { env });
-    assert.equal(unknown.code, 2);
+    assert.deepEqual([unknown.code, unknown.stderr], [2, 'Error: unknown command `frobnicate`; see `secretum --help`\n']);
     const badFlag = await runCli(['kv', 'get', '-nope', 'secret/a'], { env });
-    assert.equal(badFlag.code, 2);
-    assert.match(badFlag.stderr, /unknown option '--nope'/);
+    assert.deepEqual([badFlag.code, badFlag.stderr], [2, 'Error: unknown option `--nope`; see `secretum kv get --help`\n']);
+    const typo = await runCli(['sttus'], { env });
+    assert.deepEqual([typo.code, typo.stderr], [2, 'Error: unknown command `sttus` (did you mean status?); see `secretum --help`\n']);
+    const badAddress = await runCli(['status'], { env: { VAULT_ADDR: '127.0.0.1:8200' } });
+    assert.deepEqual([badAddress.code, badAddress.stderr], [2, 'Error: VAULT_ADDR must be an http(s) URL, got `127.0.0.1:8200`\n']);
+    assert.equal(fake.requests.length, 0);
     const badFormat = await runCli(['read', '-format=yaml', 'x'], { env });
     assert.deepEqual([badFormat.code, badFormat.stderr], [2, 'Error: `-format` must be "table" or "json", got `yaml`\n']);
   });

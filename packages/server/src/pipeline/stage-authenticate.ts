@@ -1,4 +1,6 @@
-import { permissionDenied } from '../errors.js';
+import { invalidRequest, permissionDenied } from '../errors.js';
+
+const WRAPPING_SELF = new Set(['sys/wrapping/unwrap', 'sys/wrapping/lookup']);
 import type { PipelineDeps, RequestContext } from './request-context.js';
 
 /**
@@ -11,6 +13,12 @@ export async function authenticate(deps: PipelineDeps, ctx: RequestContext): Pro
   const services = deps.services();
   if (!token || !services) throw permissionDenied();
   const auth = await services.tokens.authenticate(token, ctx.path);
-  if (!auth) throw permissionDenied();
+  if (!auth) {
+    // Vault answers a used or unknown wrapping token on its own endpoints with 400, not 403.
+    if (WRAPPING_SELF.has(ctx.path) && ctx.req.body['token'] === undefined) {
+      throw invalidRequest('wrapping token is not valid or does not exist');
+    }
+    throw permissionDenied();
+  }
   ctx.auth = auth;
 }
