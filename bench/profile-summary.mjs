@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by function, self time by
 // area (our source file, npm package, Node internals, GC, idle), and inclusive time by function.
-// Usage: node bench/profile-summary.mjs FILE.cpuprofile [TOP [FUNCTION…]]
+// Usage: node bench/profile-summary.mjs FILE.cpuprofile [TOP [FUNCTION…]] [--requests=N]
 // With FUNCTION names, also prints the inclusive time of each callee below those frames.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -97,8 +97,10 @@ export function summariseProfile(file) {
   return { under, file, totalMs: total / 1000, busyPct: (100 * (total - idle)) / total, self: sorted(selfByFn), areas: sorted(selfByArea), inclusive: sorted(inclByFn) };
 }
 
-export function formatSummary(s, top = 25) {
-  const row = (r) => `    ${r.pct.toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms  ${r.name}`;
+/** With `requests` (served while profiling), each row also shows µs per request. */
+export function formatSummary(s, top = 25, requests) {
+  const per = (r) => (requests ? `  ${((r.ms * 1000) / requests).toFixed(1).padStart(6)} µs/req` : '');
+  const row = (r) => `    ${r.pct.toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms${per(r)}  ${r.name}`;
   const skip = (r) => !/^\((root|program|idle)\)/.test(r.name);
   return [
     `  total ${s.totalMs.toFixed(0)} ms sampled, busy ${s.busyPct.toFixed(1)}%`,
@@ -112,17 +114,21 @@ export function formatSummary(s, top = 25) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [file, top, ...underFns] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const reqArg = args.find((a) => a.startsWith('--requests='));
+  const requests = reqArg ? Number(reqArg.slice('--requests='.length)) : undefined;
+  const [file, top, ...underFns] = args.filter((a) => a !== reqArg);
   if (!file) {
     console.error('usage: node bench/profile-summary.mjs FILE.cpuprofile [TOP [FUNCTION…]]');
     process.exit(1);
   }
   const s = summariseProfile(file);
-  console.log(formatSummary(s, Number(top ?? 25)));
+  console.log(formatSummary(s, Number(top ?? 25), requests));
   for (const fn of underFns) {
     console.log(`  callees of ${fn} (inclusive):`);
     for (const r of s.under(fn).slice(0, Number(top ?? 25))) {
-      console.log(`    ${r.pct.toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms  ${r.name}`);
+      const per = requests ? `  ${((r.ms * 1000) / requests).toFixed(1).padStart(6)} µs/req` : '';
+      console.log(`    ${r.pct.toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms${per}  ${r.name}`);
     }
   }
 }

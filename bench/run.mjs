@@ -276,8 +276,10 @@ async function profileAll(dir) {
   const run = async (name, start, load) => {
     rmSync(join(dir, name), { recursive: true, force: true });
     const target = await start(prof(name));
+    let requests;
     try {
       const r = await load(target);
+      requests = r.requests;
       log(`\n## profile ${name}: ${fmtRps(r.rps)}/s p50 ${fmtMs(r.p50)} p99 ${fmtMs(r.p99)} over ${seconds}s`);
     } finally {
       await stop(target.child ?? target.server.child);
@@ -286,8 +288,8 @@ async function profileAll(dir) {
     if (files.length === 0) throw new Error(`${name}: no .cpuprofile written`);
     const file = join(dir, name, files[0]);
     summaries[name] = summariseProfile(file);
-    log(`  ${file}`);
-    log(formatSummary(summaries[name]));
+    log(`  ${file} (${requests} requests under load)`);
+    log(formatSummary(summaries[name], 25, requests));
   };
   if (only.has('ceiling')) {
     await run(

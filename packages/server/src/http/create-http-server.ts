@@ -62,7 +62,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
-    bodyLimit: limit,
     // find-my-way never sees the path: every /v1/ target routes as `/v1` and the handler reads
     // `originalUrl`, so odd paths (`%2e%2e`, `//`, `%00`, `;`) reach the pipeline untouched.
     rewriteUrl: routeOf,

@@ -127,7 +127,7 @@ describe('LIST method', () => {
   });
 
   it('serves a Python requests.Session mixing LIST with GET and PUT', async (t) => {
-    const probe = spawnSync('python3', ['-c', 'import requests'], { encoding: 'utf8' });
+    const probe = spawnSync('/usr/bin/python3', ['-c', 'import requests'], { encoding: 'utf8' });
     if (probe.status !== 0) {
       if (process.env['CI'] === 'true') assert.fail(`python3 with requests is required in CI: ${probe.stderr}`);
       t.skip('python3 with requests is not installed');
@@ -145,7 +145,7 @@ for method, path in [('GET', 'secret/data/a'), ('LIST', 'secret/metadata'), ('GE
     out.append([method, r.status_code, r.headers.get('Content-Type'), r.json()])
 print(json.dumps(out))
 `;
-    const { stdout } = await run('python3', ['-c', script, s.http.url]);
+    const { stdout } = await run('/usr/bin/python3', ['-c', script, s.http.url]);
     const results = JSON.parse(stdout) as [string, number, string, { path: string }][];
     assert.equal(results.length, 6);
     for (const [method, status, type, body] of results) {
