@@ -6,10 +6,11 @@ import { TokenStore } from './auth/token/token-store.js';
 import { AesGcmBarrier } from './barrier/aes-gcm-barrier.js';
 import { cubbyholeEngine, destroyCubbyhole } from './engines/cubbyhole/index.js';
 import { kvEngine } from './engines/kv/index.js';
-import type { Clock, Logger, MountEntry } from './framework/engine.js';
+import type { Clock, EngineFactory, Logger, MountEntry } from './framework/engine.js';
 import { RouteTable } from './framework/route-table.js';
 import { createHttpServer } from './http/create-http-server.js';
 import { SealManager } from './lifecycle/seal-manager.js';
+import { ExpirationManager } from './leases/expiration-manager.js';
 import { createLogger } from './logger.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { UnsealedServices } from './pipeline/request-context.js';
@@ -19,6 +20,7 @@ import { MountTable } from './router/mount-table.js';
 import { createBackend } from './storage/create-backend.js';
 import { systemEngine } from './system/index.js';
 import { wrappingPaths } from './system/path-wrapping.js';
+import { leasePaths } from './system/path-leases.js';
 import { createLifecycle } from './lifecycle-adapter.js';
 import { createTokenService } from './token-service.js';
 import { ResponseWrapper } from './wrapping/response-wrapper.js';
@@ -30,6 +32,8 @@ export interface ServerOptions {
     /** Any string; it becomes a valid root token (Vault's `-dev-root-token-id`). */
     rootTokenId?: string;
   };
+  /** Extra engine types (plugins), registered beside the built-in ones. */
+  engines?: readonly { type: string; kind: 'secrets' | 'auth'; factory: EngineFactory }[];
 }
 
 export interface RunningServer {
@@ -96,6 +100,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   registry.register('kv', 'secrets', kvEngine);
   registry.register('cubbyhole', 'secrets', cubbyholeEngine);
   registry.register('token', 'auth', (ctx) => tokenEngine(pendingStore!)(ctx));
+  for (const plugin of options.engines ?? []) registry.register(plugin.type, plugin.kind, plugin.factory);
 
   const systemMount: MountEntry = {
     path: 'sys/',
@@ -111,29 +116,35 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   };
 
   let pendingStore: TokenStore | undefined;
-  let expirySweep: NodeJS.Timeout | undefined;
   const activate = async () => {
+    // The expiration manager needs the mount table to find an engine's lease handlers, and the
+    // token store needs the expiration manager: both are built first, then connected.
+    let mounts: MountTable | undefined;
+    const expiration = new ExpirationManager(barrier.view('sys/expire/'), clock, log, (lease) =>
+      mounts?.byUuid(lease.mountUuid)?.engine.leases?.[lease.secretType],
+    );
     const store = new TokenStore(barrier.view('sys/token/'), clock, {
-      // A revoked token's cubbyhole goes with it.
+      // A revoked token takes its leases and its cubbyhole with it.
       onRevoke: async (entry) => {
-        const cubby = services?.mounts.get('cubbyhole/')?.view;
+        await expiration.revokeByToken(entry.hash);
+        const cubby = mounts?.get('cubbyhole/')?.view;
         if (cubby) await destroyCubbyhole(cubby, entry.hash);
       },
+      onExpiry: (hash, expireTime) => expiration.scheduleToken(hash, expireTime),
     });
     await store.setup();
     pendingStore = store;
-    const mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock);
+    mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock, (entry) =>
+      expiration.revokeMount(entry.uuid),
+    );
     await mounts.load(options.dev ? [{ path: 'secret/', type: 'kv', options: { version: '2' }, description: 'key/value secret storage' }] : []);
+    await expiration.restore();
+    expiration.watchTokens({ expiring: () => store.expiring(), revoke: (hash) => store.revoke(hash) });
     const cubbyRoot = mounts.get('cubbyhole/')!.view;
     const wrapperImpl = new ResponseWrapper(store, cubbyRoot, clock);
-    // Expired tokens are refused on lookup; this sweep also removes them (and their cubbyholes)
-    // from storage until the expiration manager takes over token leases.
-    expirySweep = setInterval(() => {
-      store.revokeExpired().catch((err: unknown) => log.warn('token expiry sweep failed', { error: String(err) }));
-    }, 60_000);
-    expirySweep.unref();
     services = {
       mounts,
+      expiration,
       tokens: createTokenService(store),
       wrapper: { wrap: async (response, ttl, path, accessor) => ({ ...(await wrapperImpl.wrap(response, ttl, path, accessor)) }) },
       store,
@@ -141,10 +152,10 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     };
   };
   const deactivate = async () => {
-    clearInterval(expirySweep);
     const s = services;
     services = undefined;
     pendingStore = undefined;
+    s?.expiration.stop();
     await s?.mounts.close();
   };
 
@@ -155,7 +166,10 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     lifecycle,
     mounts: () => current().mounts,
     clock,
-    extraPaths: wrappingPaths(lazyWrapper(() => current().wrapperImpl)),
+    extraPaths: [
+      ...wrappingPaths(lazyWrapper(() => current().wrapperImpl)),
+      ...leasePaths(() => current().expiration, clock),
+    ],
   });
   registry.register('system', 'secrets', async () => sysSpec);
 

@@ -151,6 +151,8 @@ export interface EngineResponse {
   raw?: { contentType: string; body: string | Uint8Array; status?: number };
   /** Also copy `data` to the top level (Vault's legacy sys routes, spec §0 trap 6). */
   dataAtTopLevel?: boolean;
+  /** The envelope's lease fields for an existing lease (`sys/leases/renew`), no new lease. */
+  leaseInfo?: { id: string; duration: number; renewable: boolean };
   /** An advisory `lease_duration` in seconds with no lease behind it (KV v1's `ttl` key). */
   leaseDuration?: number;
   /** Set by wrapping endpoints that produce a wrapped response themselves. */

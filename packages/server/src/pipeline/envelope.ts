@@ -22,9 +22,9 @@ export function buildEnvelope(
 ): Envelope {
   return {
     request_id: requestId,
-    lease_id: extra.leaseId ?? '',
-    renewable: res.secret?.renewable ?? false,
-    lease_duration: extra.leaseDuration ?? 0,
+    lease_id: extra.leaseId ?? res.leaseInfo?.id ?? '',
+    renewable: res.secret?.renewable ?? res.leaseInfo?.renewable ?? false,
+    lease_duration: extra.leaseDuration ?? res.leaseInfo?.duration ?? 0,
     data: res.data ?? null,
     wrap_info: null,
     warnings: res.warnings && res.warnings.length ? res.warnings : null,
@@ -50,7 +50,8 @@ export function wrappedEnvelope(wrapInfo: Record<string, unknown>, mountType: st
 
 /** 200 with the envelope, or 204 when there is nothing to say (spec §0 trap 4). */
 export function envelopeResponse(env: Envelope, res: EngineResponse): VaultResponse {
-  const empty = env.data === null && env.auth === null && env.wrap_info === null && env.warnings === null;
+  const empty =
+    env.data === null && env.auth === null && env.wrap_info === null && env.warnings === null && env.lease_id === '';
   if (empty && res.status === undefined) return { status: 204 };
   let body: Record<string, unknown> = { ...env };
   if (res.dataAtTopLevel && env.data) body = { ...env.data, ...body };

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { parseServerConfig } from '../config/server-config.js';
-import { createVault, type Vault } from '../server.js';
+import { createVault, type ServerOptions, type Vault } from '../server.js';
 import type { HttpOperation, VaultRequest, VaultResponse } from './vault-request.js';
 
 export const ROOT = 'root-token-for-tests';
 
 /** A dev-mode vault on in-memory SQLite, driven through its pipeline without HTTP. */
-export async function devVault(): Promise<Vault> {
+export async function devVault(engines: ServerOptions['engines'] = []): Promise<Vault> {
   const config = parseServerConfig({
     log_level: 'error',
     storage: { type: 'sqlite', path: ':memory:' },
     listener: { address: '127.0.0.1:0', tls_disable: true },
   });
-  return createVault({ config, dev: { rootTokenId: ROOT } });
+  return createVault({ config, dev: { rootTokenId: ROOT }, engines });
 }
 
 export interface Call {

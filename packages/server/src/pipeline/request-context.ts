@@ -5,6 +5,7 @@ import type { Fields } from '../framework/fields.js';
 import type { PathSpec } from '../framework/engine.js';
 import type { RouteTable } from '../framework/route-table.js';
 import type { MountTable } from '../router/mount-table.js';
+import type { ExpirationManager } from '../leases/expiration-manager.js';
 import type { EngineSpec } from '../framework/engine.js';
 import type { StorageView } from '../storage/storage-view.js';
 import type { VaultRequest } from './vault-request.js';
@@ -30,6 +31,8 @@ export interface RequestContext {
   /** The Vault-shaped `auth` object of a response that issued a token. */
   issuedAuth?: Record<string, unknown>;
   leaseId?: string;
+  /** Seconds, when a lease was issued. */
+  leaseDuration?: number;
 }
 
 /** Token operations the pipeline needs; implemented by the token store. */
@@ -56,6 +59,7 @@ export interface Wrapper {
 /** Services that exist only while the vault is unsealed. */
 export interface UnsealedServices {
   readonly mounts: MountTable;
+  readonly expiration: ExpirationManager;
   readonly tokens: TokenService;
   readonly wrapper: Wrapper;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { SYSTEM_MAX_TTL } from '../router/mount-table.js';
 import type { EngineResponse } from '../framework/engine.js';
 import type { PipelineDeps, RequestContext } from './request-context.js';
 
@@ -9,8 +9,19 @@ import type { PipelineDeps, RequestContext } from './request-context.js';
 export async function issue(deps: PipelineDeps, ctx: RequestContext, res: EngineResponse): Promise<void> {
   const route = ctx.route!;
   if (res.secret) {
-    const id = randomBytes(18).toString('base64url');
-    ctx.leaseId = `${route.mount.path}${route.relative.replace(/\/$/, '')}/${id}`;
+    const mount = route.mount;
+    const ttl = leaseDuration(res, mount.config.default_lease_ttl, mount.config.max_lease_ttl, SYSTEM_MAX_TTL);
+    const maxTtl = Math.min(mount.config.max_lease_ttl || SYSTEM_MAX_TTL, res.secret.maxTtl || Infinity);
+    const lease = await deps.services()!.expiration.register({
+      mount,
+      path: ctx.path,
+      secret: res.secret,
+      ttlSeconds: ttl,
+      maxTtlSeconds: Math.max(ttl, maxTtl),
+      ...(ctx.auth && { tokenHash: ctx.auth.tokenHash }),
+    });
+    ctx.leaseId = lease.id;
+    ctx.leaseDuration = ttl;
   }
   if (res.auth) {
     const services = deps.services()!;

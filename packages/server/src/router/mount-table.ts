@@ -45,6 +45,8 @@ export class MountTable {
     private readonly registry: EngineRegistry,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** Runs before a mount is removed (its leases are revoked); a failure keeps the mount. */
+    private readonly beforeUnmount: (entry: MountEntry) => Promise<void> = async () => {},
   ) {}
 
   /** Loads the persisted table (creating the built-in mounts on first start) and starts every engine. */
@@ -84,6 +86,10 @@ export class MountTable {
     return undefined;
   }
 
+  byUuid(uuid: string): MountedEngine | undefined {
+    return this.mounts.find((m) => m.entry.uuid === uuid);
+  }
+
   list(kind: 'secrets' | 'auth'): MountEntry[] {
     return this.mounts
       .filter((m) => m.entry.kind === kind)
@@ -120,6 +126,7 @@ export class MountTable {
     if (BUILTIN_PATHS.has(p)) throw invalidRequest(`cannot unmount \`${p}\``);
     const mounted = this.get(p);
     if (!mounted) return; // Vault answers 204 for a path that is not mounted
+    await this.beforeUnmount(mounted.entry);
     this.mounts = this.mounts.filter((m) => m !== mounted);
     await this.persist();
     await mounted.engine.close?.();

@@ -17,6 +17,8 @@ import { newAccessor, newTokenId } from './token-id.js';
 export interface TokenStoreHooks {
   /** Runs for every revoked token, children before parents: cubbyhole, leases. */
   onRevoke?(entry: TokenEntry): Promise<void>;
+  /** A token's expiry was set or moved (create, renew): the expiration manager schedules it. */
+  onExpiry?(hash: string, expireTime: number): void;
 }
 
 export interface CreatedToken {
@@ -168,6 +170,7 @@ export class TokenStore {
       this.unindex(entry);
       throw err;
     }
+    if (entry.expireTime !== 0) this.hooks.onExpiry?.(hash, entry.expireTime);
     return { token, entry: copyEntry(entry), warnings };
   }
 
@@ -237,6 +240,7 @@ export class TokenStore {
     live.expireTime = now + ttl * 1000;
     live.lastRenewalTime = now;
     await this.persist(live.hash);
+    this.hooks.onExpiry?.(live.hash, live.expireTime);
     return copyEntry(live);
   }
 
@@ -270,6 +274,11 @@ export class TokenStore {
       );
     }
     await this.revokeOne(hash);
+  }
+
+  /** Every token with an expiry, for the expiration manager to schedule after unseal. */
+  *expiring(): Iterable<{ hash: string; expireTime: number }> {
+    for (const e of this.entries.values()) if (e.expireTime !== 0) yield { hash: e.hash, expireTime: e.expireTime };
   }
 
   /** Revokes every expired token (for a periodic job); returns how many were revoked. */
