@@ -6,6 +6,7 @@ import { operatorCommand, statusCommand } from './commands/operator.js';
 import { secretsCommand } from './commands/secrets.js';
 import { serverCommand } from './commands/server.js';
 import { tokenCommand } from './commands/token.js';
+import { leaseCommand } from './commands/lease.js';
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(statusCommand(io));
   program.addCommand(kvCommand(io));
   program.addCommand(tokenCommand(io));
+  program.addCommand(leaseCommand(io));
   program.addCommand(secretsCommand(io));
   addGenericCommands(program, io);
   configure(program, io);

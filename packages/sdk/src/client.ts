@@ -1,6 +1,7 @@
 import { DEFAULT_ADDRESS, DEFAULT_TIMEOUT_MS, type VaultClientOptions } from './client-options.js';
 import { NotFoundError } from './errors.js';
 import { KvV2Client } from './kv-client.js';
+import { LeaseClient } from './lease-client.js';
 import { SysClient } from './sys-client.js';
 import { TokenClient } from './token-client.js';
 import { requireBody, send, type Requester, type TransportSettings } from './transport.js';
@@ -22,6 +23,8 @@ export class VaultClient implements Requester {
   readonly sys: SysClient;
   /** The token auth method. */
   readonly token: TokenClient;
+  /** Dynamic-secret leases (`sys/leases/*`). */
+  readonly lease: LeaseClient;
   private readonly settings: TransportSettings;
 
   constructor(options: VaultClientOptions = {}) {
@@ -37,6 +40,7 @@ export class VaultClient implements Requester {
     };
     this.sys = new SysClient(this);
     this.token = new TokenClient(this);
+    this.lease = new LeaseClient(this);
   }
 
   /** The token sent as `X-Vault-Token`. */

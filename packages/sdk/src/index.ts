@@ -2,6 +2,7 @@ export { VaultClient } from './client.js';
 export { DEFAULT_ADDRESS, DEFAULT_TIMEOUT_MS, type VaultClientOptions } from './client-options.js';
 export * from './errors.js';
 export { KvV2Client } from './kv-client.js';
+export { LeaseClient, type LeaseLookup, type RenewedLease } from './lease-client.js';
 export type * from './kv-types.js';
 export { SysClient } from './sys-client.js';
 export type * from './sys-types.js';

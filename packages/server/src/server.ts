@@ -6,12 +6,15 @@ import { TokenStore } from './auth/token/token-store.js';
 import { AesGcmBarrier } from './barrier/aes-gcm-barrier.js';
 import { cubbyholeEngine, destroyCubbyhole } from './engines/cubbyhole/index.js';
 import { kvEngine } from './engines/kv/index.js';
+import { sshEngine } from './engines/ssh/index.js';
+import { transitEngine } from './engines/transit/index.js';
 import type { Clock, EngineFactory, Logger, MountEntry } from './framework/engine.js';
 import { RouteTable } from './framework/route-table.js';
 import { createHttpServer } from './http/create-http-server.js';
 import { SealManager } from './lifecycle/seal-manager.js';
 import { ExpirationManager } from './leases/expiration-manager.js';
 import { createLogger } from './logger.js';
+import { PeriodicJobs } from './rotation/periodic-jobs.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { UnsealedServices } from './pipeline/request-context.js';
 import type { Pipeline } from './pipeline/vault-request.js';
@@ -99,6 +102,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const registry = new EngineRegistry();
   registry.register('kv', 'secrets', kvEngine);
   registry.register('cubbyhole', 'secrets', cubbyholeEngine);
+  registry.register('ssh', 'secrets', sshEngine);
+  registry.register('transit', 'secrets', transitEngine);
   registry.register('token', 'auth', (ctx) => tokenEngine(pendingStore!)(ctx));
   for (const plugin of options.engines ?? []) registry.register(plugin.type, plugin.kind, plugin.factory);
 
@@ -116,6 +121,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   };
 
   let pendingStore: TokenStore | undefined;
+  let periodic: PeriodicJobs | undefined;
   const activate = async () => {
     // The expiration manager needs the mount table to find an engine's lease handlers, and the
     // token store needs the expiration manager: both are built first, then connected.
@@ -140,6 +146,9 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     await mounts.load(options.dev ? [{ path: 'secret/', type: 'kv', options: { version: '2' }, description: 'key/value secret storage' }] : []);
     await expiration.restore();
     expiration.watchTokens({ expiring: () => store.expiring(), revoke: (hash) => store.revoke(hash) });
+    const tables = mounts;
+    periodic = new PeriodicJobs(() => tables.engines(), log);
+    periodic.start();
     const cubbyRoot = mounts.get('cubbyhole/')!.view;
     const wrapperImpl = new ResponseWrapper(store, cubbyRoot, clock);
     services = {
@@ -152,6 +161,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     };
   };
   const deactivate = async () => {
+    periodic?.stop();
     const s = services;
     services = undefined;
     pendingStore = undefined;

@@ -86,6 +86,11 @@ export class MountTable {
     return undefined;
   }
 
+  /** Every running engine with its mount path (for the periodic jobs). */
+  *engines(): Iterable<{ path: string; engine: EngineSpec }> {
+    for (const m of this.mounts) yield { path: m.entry.path, engine: m.engine };
+  }
+
   byUuid(uuid: string): MountedEngine | undefined {
     return this.mounts.find((m) => m.entry.uuid === uuid);
   }

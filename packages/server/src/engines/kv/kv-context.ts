@@ -1,6 +1,6 @@
 import type { Clock, EngineRequest, MountEntry } from '../../framework/engine.js';
 import { invalidRequest, VaultError } from '../../errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../../framework/keyed-mutex.js';
 import { VersionStore } from './version-store.js';
 
 /** What every KV v2 path group shares: one clock and one lock table per mount. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kvVersion } from './index.js';
 import type { KvV1Response } from './kv-v1.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../../framework/keyed-mutex.js';
 import { mountKv, rejectsVault, testMount } from './test-harness.js';
 
 const v1 = () => mountKv({ options: {}, path: 'kv/' });

@@ -1,7 +1,8 @@
 /**
  * Serialises async work per key: `run('a', f)` waits for every earlier `run('a', …)` to settle;
- * different keys never wait for each other. KV v2 uses it so that reading the current version,
- * checking `cas` and writing version N+1 happen as one step per secret path.
+ * different keys never wait for each other. Engines use it so that a read-modify-write of one
+ * item happens as one step: KV v2 reads the current version, checks `cas` and writes version N+1;
+ * transit reads a key, rotates or reconfigures it and writes it back.
  *
  * In-process only: that is enough because only the active node serves requests
  * (ARCHITECTURE.md, "Designed for what comes next": standbys forward).
