@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages/sdk/dist', 'packages/server/dist', 'packages/cli/dist', 'dist-test'];
+const roots = ['packages/sdk/dist', 'packages/sops/dist', 'packages/server/dist', 'packages/cli/dist', 'dist-test'];
 const files = [];
 const walk = (dir) => {
   let entries;

@@ -42,6 +42,9 @@ export function parseWrk(out) {
     p99: pct(99),
     requests: num(/(\d+) requests in/),
     non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0,
-    socketErrors: sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
+    // connect/read/write errors; timeouts (no answer within --timeout 5s) are counted apart:
+    // they are a latency result, not a broken run.
+    socketErrors: sock ? sock.slice(1, 4).reduce((a, b) => a + Number(b), 0) : 0,
+    timeouts: sock ? Number(sock[4]) : 0,
   };
 }

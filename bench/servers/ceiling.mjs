@@ -16,7 +16,11 @@ server.listen(port, host, () => {
   const a = server.address();
   process.stderr.write(JSON.stringify({ msg: 'listening', address: `http://${a.address}:${a.port}` }) + '\n');
 });
-const stop = () => server.close(() => process.exit(0));
+// process.exit (not a kill) so that --cpu-prof writes its profile; do not wait on a slow close.
+const stop = () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  server.close(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 

@@ -10,6 +10,10 @@ app.get('/*', async () => BODY);
 await app.listen({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) });
 const a = app.server.address();
 process.stderr.write(JSON.stringify({ msg: 'listening', address: `http://${a.address}:${a.port}` }) + '\n');
-const stop = () => app.close().then(() => process.exit(0));
+// process.exit (not a kill) so that --cpu-prof writes its profile; do not wait on a slow close.
+const stop = () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  app.close().then(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -11,6 +11,10 @@ const http = await createHttpServer({
   listener: { address, tls_disable: true, max_request_size: 33554432 },
 });
 process.stderr.write(JSON.stringify({ msg: 'listening', address: http.url }) + '\n');
-const stop = () => http.close().then(() => process.exit(0));
+// process.exit (not a kill) so that --cpu-prof writes its profile; do not wait on a slow close.
+const stop = () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  http.close().then(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -8,6 +8,7 @@ import { cubbyholeEngine, destroyCubbyhole } from './engines/cubbyhole/index.js'
 import { kvEngine } from './engines/kv/index.js';
 import { sshEngine } from './engines/ssh/index.js';
 import { transitEngine } from './engines/transit/index.js';
+import { pkiEngine } from './engines/pki/index.js';
 import type { Clock, EngineFactory, Logger, MountEntry } from './framework/engine.js';
 import { RouteTable } from './framework/route-table.js';
 import { createHttpServer } from './http/create-http-server.js';
@@ -104,6 +105,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   registry.register('cubbyhole', 'secrets', cubbyholeEngine);
   registry.register('ssh', 'secrets', sshEngine);
   registry.register('transit', 'secrets', transitEngine);
+  registry.register('pki', 'secrets', pkiEngine);
   registry.register('token', 'auth', (ctx) => tokenEngine(pendingStore!)(ctx));
   for (const plugin of options.engines ?? []) registry.register(plugin.type, plugin.kind, plugin.factory);
 

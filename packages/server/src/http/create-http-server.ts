@@ -77,8 +77,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (operation === 'patch' && !isMergePatch(raw.headers['content-type'])) {
       throw new VaultError('unsupported_media_type', 'PATCH requires Content-Type `application/merge-patch+json`');
     }
-    const body = operation !== 'read' && hasBody(raw) ? parseBody(await readBody(raw, limit)) : {};
+    const body = operation !== 'read' && hasBody(raw) ? bodyOf(raw.headers['content-type'], await readBody(raw, limit)) : {};
     return translateRequest(raw, operation, body, withClientCertificates);
+  }
+
+  /**
+   * DER bodies (an OCSP request, RFC 6960 appendix A.1) are not JSON or forms: they reach the
+   * engine base64-encoded in a field of their own instead of being mangled as text.
+   */
+  function bodyOf(contentType: string | undefined, buf: Buffer): Record<string, unknown> {
+    if (contentType?.split(';')[0]?.trim().toLowerCase() === 'application/ocsp-request') {
+      return { ocsp_request: buf.toString('base64') };
+    }
+    return parseBody(buf);
   }
 
   function failure(err: unknown): VaultResponse {

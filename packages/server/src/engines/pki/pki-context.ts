@@ -1,0 +1,81 @@
+import type { Clock, EngineRequest, MountEntry } from '../../framework/engine.js';
+import { invalidRequest } from '../../errors.js';
+import type { Signer } from './cert-builder.js';
+import { importPrivateKey } from './keys.js';
+import { PkiStore, type IssuerRecord } from './pki-store.js';
+import { x509 } from './x509.js';
+
+/** What the tidy run last did (Vault's `tidy-status`; kept in memory, as Vault does). */
+export interface TidyStatus {
+  state: 'Inactive' | 'Running' | 'Finished' | 'Error';
+  time_started: string | null;
+  time_finished: string | null;
+  cert_store_deleted_count: number;
+  revoked_cert_deleted_count: number;
+  error: string | null;
+  safety_buffer: number;
+  tidy_cert_store: boolean;
+  tidy_revoked_certs: boolean;
+}
+
+/** What every PKI path group shares within one mount. */
+export interface PkiContext {
+  readonly clock: Clock;
+  /** Serialises CRL rebuilds, so two revocations never write CRLs that each miss the other. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  tidy: TidyStatus;
+  /** The running tidy, awaited on close. */
+  tidyRun: Promise<void> | undefined;
+  store(req: EngineRequest<unknown>): PkiStore;
+  /** Now in ms, truncated to whole seconds: X.509 times carry no fractions, stored ones match. */
+  certNow(): number;
+}
+
+export function createPkiContext(clock: Clock): PkiContext {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    clock,
+    exclusive<T>(work: () => Promise<T>): Promise<T> {
+      const run = tail.then(work, work);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    tidy: {
+      state: 'Inactive',
+      time_started: null,
+      time_finished: null,
+      cert_store_deleted_count: 0,
+      revoked_cert_deleted_count: 0,
+      error: null,
+      safety_buffer: 0,
+      tidy_cert_store: false,
+      tidy_revoked_certs: false,
+    },
+    tidyRun: undefined,
+    store: (req) => new PkiStore(req.storage),
+    certNow: () => Math.floor(clock.now() / 1000) * 1000,
+  };
+}
+
+/** An issuer's certificate and signing key. Throws 400 for an issuer imported without a key. */
+export async function loadSigner(store: PkiStore, issuer: IssuerRecord): Promise<Signer> {
+  const key = issuer.keyId === '' ? undefined : await store.key(issuer.keyId);
+  if (!key) throw invalidRequest(`issuer \`${issuer.name || issuer.id}\` has no private key to sign with`);
+  return {
+    certificate: new x509.X509Certificate(issuer.certificate),
+    key: await importPrivateKey(key.pkcs8, key),
+    spec: { type: key.type, bits: key.bits },
+  };
+}
+
+/** The Cedar resource `<mount>/<name>` (ARCHITECTURE.md, "Cedar model"). */
+export function pkiResource(mount: MountEntry, name: string): string {
+  const base = mount.path.endsWith('/') ? mount.path.slice(0, -1) : mount.path;
+  return `${base}/${name}`;
+}
+
+/** Unix seconds. */
+export const unixSeconds = (ms: number): number => Math.floor(ms / 1000);
+
+/** The issuer's full chain as PEMs: itself, then its parents up to the root. */
+export const issuerChain = (issuer: IssuerRecord): string[] => [issuer.certificate, ...issuer.parents];
