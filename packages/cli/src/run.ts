@@ -7,6 +7,8 @@ import { secretsCommand } from './commands/secrets.js';
 import { serverCommand } from './commands/server.js';
 import { tokenCommand } from './commands/token.js';
 import { leaseCommand } from './commands/lease.js';
+import { policyCommand } from './commands/policy.js';
+import { auditCommand } from './commands/audit.js';
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -21,6 +23,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(kvCommand(io));
   program.addCommand(tokenCommand(io));
   program.addCommand(leaseCommand(io));
+  program.addCommand(policyCommand(io));
+  program.addCommand(auditCommand(io));
   program.addCommand(secretsCommand(io));
   addGenericCommands(program, io);
   configure(program, io);

@@ -1,11 +1,14 @@
 import type { ServerConfig } from './config/server-config.js';
 import { AuditBroker } from './audit/audit-broker.js';
-import { BootstrapAuthorizer } from './authz/bootstrap-authorizer.js';
+import { CedarAuthorizer } from './authz/cedar-authorizer.js';
+import { approleEngine } from './auth/approle/index.js';
 import { tokenEngine } from './auth/token/index.js';
+import { userpassEngine } from './auth/userpass/index.js';
 import { TokenStore } from './auth/token/token-store.js';
 import { AesGcmBarrier } from './barrier/aes-gcm-barrier.js';
 import { cubbyholeEngine, destroyCubbyhole } from './engines/cubbyhole/index.js';
 import { kvEngine } from './engines/kv/index.js';
+import { identityEngine, IdentityStore } from './identity/index.js';
 import { sshEngine } from './engines/ssh/index.js';
 import { transitEngine } from './engines/transit/index.js';
 import { pkiEngine } from './engines/pki/index.js';
@@ -25,6 +28,10 @@ import { createBackend } from './storage/create-backend.js';
 import { systemEngine } from './system/index.js';
 import { wrappingPaths } from './system/path-wrapping.js';
 import { leasePaths } from './system/path-leases.js';
+import { auditPaths } from './system/path-audit.js';
+import { capabilitiesPaths, type TokenLookup } from './system/path-capabilities.js';
+import { explainPaths } from './system/path-explain.js';
+import { policyPaths, policyView } from './system/path-policies.js';
 import { createLifecycle } from './lifecycle-adapter.js';
 import { createTokenService } from './token-service.js';
 import { ResponseWrapper } from './wrapping/response-wrapper.js';
@@ -71,12 +78,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = createLogger(options.config.log_level);
   const vault = await createVault(options, log);
   const http = await createHttpServer({ pipeline: vault.pipeline, listener: options.config.listener, log });
+  // Log rotation: file audit devices reopen their files on SIGHUP.
+  const onHup = () => void vault.audit.reopen();
+  process.on('SIGHUP', onHup);
   log.info('listening', { address: http.url, storage: options.config.storage.type });
   return {
     address: http.url,
     ...(vault.rootToken !== undefined && { rootToken: vault.rootToken }),
     ...(vault.unsealKey !== undefined && { unsealKey: Buffer.from(vault.unsealKey).toString('base64') }),
     async close() {
+      process.off('SIGHUP', onHup);
       await http.close();
       await vault.close();
     },
@@ -93,6 +104,13 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const backend = await createBackend(config.storage);
   const barrier = new AesGcmBarrier(backend);
 
+  // One authorizer and one audit broker for the process; the authorizer is warmed before the
+  // first request (the Cedar WASM module stalls on first use).
+  const authorizer = new CedarAuthorizer({ log, clock });
+  authorizer.warm();
+  const audit = new AuditBroker();
+  await audit.start(config.audit, { clock, log });
+
   // Everything below exists only while unsealed.
   let services: (UnsealedServices & { store: TokenStore; wrapperImpl: ResponseWrapper }) | undefined;
   const current = () => {
@@ -107,6 +125,11 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   registry.register('transit', 'secrets', transitEngine);
   registry.register('pki', 'secrets', pkiEngine);
   registry.register('token', 'auth', (ctx) => tokenEngine(pendingStore!)(ctx));
+  registry.register('userpass', 'auth', userpassEngine);
+  registry.register('approle', 'auth', approleEngine);
+  registry.register('identity', 'secrets', (ctx) =>
+    identityEngine(pendingIdentity!, (accessor) => services?.mounts.list('auth').find((m) => m.accessor === accessor))(ctx),
+  );
   for (const plugin of options.engines ?? []) registry.register(plugin.type, plugin.kind, plugin.factory);
 
   const systemMount: MountEntry = {
@@ -123,6 +146,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   };
 
   let pendingStore: TokenStore | undefined;
+  let pendingIdentity: IdentityStore | undefined;
   let periodic: PeriodicJobs | undefined;
   const activate = async () => {
     // The expiration manager needs the mount table to find an engine's lease handlers, and the
@@ -142,10 +166,16 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     });
     await store.setup();
     pendingStore = store;
+    // Group membership feeds Cedar principals' parents; any change invalidates cached decisions.
+    const identity = await IdentityStore.open(barrier.view('sys/identity/'), clock);
+    pendingIdentity = identity;
+    authorizer.setGroupResolver((entityId) => identity.groupsOf(entityId));
+    identity.onChange(() => authorizer.invalidate());
     mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock, (entry) =>
       expiration.revokeMount(entry.uuid),
     );
     await mounts.load(options.dev ? [{ path: 'secret/', type: 'kv', options: { version: '2' }, description: 'key/value secret storage' }] : []);
+    await authorizer.policies.load(policyView(barrier.view('sys/')));
     await expiration.restore();
     expiration.watchTokens({ expiring: () => store.expiring(), revoke: (hash) => store.revoke(hash) });
     const tables = mounts;
@@ -153,9 +183,11 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     periodic.start();
     const cubbyRoot = mounts.get('cubbyhole/')!.view;
     const wrapperImpl = new ResponseWrapper(store, cubbyRoot, clock);
+    await audit.unseal(barrier.view('core/audit/'));
     services = {
       mounts,
       expiration,
+      identity,
       tokens: createTokenService(store),
       wrapper: { wrap: async (response, ttl, path, accessor) => ({ ...(await wrapperImpl.wrap(response, ttl, path, accessor)) }) },
       store,
@@ -164,16 +196,46 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   };
   const deactivate = async () => {
     periodic?.stop();
+    // A signed checkpoint on each audit device, then its salt and keys leave memory.
+    await audit.seal();
     const s = services;
     services = undefined;
     pendingStore = undefined;
+    pendingIdentity = undefined;
     s?.expiration.stop();
+    authorizer.policies.clear();
     await s?.mounts.close();
   };
 
   const seal = new SealManager({ backend, barrier, onUnsealed: activate, onSealing: deactivate });
   const lifecycle = createLifecycle({ seal, barrier, version: VERSION, activate, deactivate, rootToken: (id) => current().store.createRoot(id) });
 
+  // Capabilities and explain resolve a path the way the router does, and look tokens up without
+  // counting a use. The system routes are built after the paths that read them, hence the holder.
+  const tokenLookup: TokenLookup = {
+    byToken: async (token) => {
+      const store = current().store;
+      const entry = await store.lookup(token);
+      return entry && store.toRequestAuth(token, entry);
+    },
+    byAccessor: async (accessor) => {
+      const store = current().store;
+      const entry = await store.lookupByAccessor(accessor);
+      return entry && store.toRequestAuth('', entry);
+    },
+  };
+  const systemRoutes: { table?: RouteTable } = {};
+  const systemView = barrier.view('sys/');
+  const resolve = {
+    system: {
+      get routes() {
+        return systemRoutes.table!;
+      },
+      mount: systemMount,
+      view: systemView,
+    },
+    mounts: () => services?.mounts,
+  };
   const sysSpec = systemEngine({
     lifecycle,
     mounts: () => current().mounts,
@@ -181,15 +243,19 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     extraPaths: [
       ...wrappingPaths(lazyWrapper(() => current().wrapperImpl)),
       ...leasePaths(() => current().expiration, clock),
+      ...policyPaths(authorizer.policies),
+      ...capabilitiesPaths({ authorizer, resolve, tokens: () => tokenLookup }),
+      ...explainPaths({ authorizer, resolve, tokens: () => tokenLookup }),
+      ...auditPaths(audit, clock),
     ],
   });
+  systemRoutes.table = new RouteTable(sysSpec);
   registry.register('system', 'secrets', async () => sysSpec);
 
-  const audit = new AuditBroker();
   const pipeline = createPipeline({
-    system: { engine: sysSpec, routes: new RouteTable(sysSpec), mount: systemMount, view: barrier.view('sys/') },
+    system: { engine: sysSpec, routes: systemRoutes.table, mount: systemMount, view: systemView },
     services: () => services,
-    authorizer: new BootstrapAuthorizer(),
+    authorizer,
     audit,
     log,
     clock,
@@ -215,6 +281,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     ...(unsealKey !== undefined && { unsealKey }),
     async close() {
       await deactivate();
+      await audit.close();
       barrier.seal();
       await backend.close();
     },

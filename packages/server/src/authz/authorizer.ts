@@ -13,12 +13,18 @@ export interface AuthzRequest {
   readonly remoteAddress: string;
   /** The TTL the request asks for, in seconds, when it asks for one. */
   readonly ttl?: number;
+  /**
+   * The principal's groups, when the caller already knows them (sys/policies/cedar-explain);
+   * otherwise the authorizer asks its group resolver with `auth.entityId`.
+   */
+  readonly groups?: readonly string[];
 }
 
 export interface AuthzDecision {
   readonly allowed: boolean;
   /** The policies that determined the decision (audit's `cedar_policy.policy_ids`). */
   readonly policyIds: readonly string[];
+  /** Evaluation errors; any error makes the decision a deny (fail closed). */
   readonly errors: readonly string[];
 }
 

@@ -138,6 +138,8 @@ export interface AuthIssue {
   orphan?: boolean;
   /** The auth method's own data about this login (role name, etc.), kept with the token. */
   internal?: Record<string, unknown>;
+  /** The identity alias this login maps to (the user name, the role id): its entity is found or created. */
+  alias?: { name: string; metadata?: Record<string, string> };
 }
 
 export interface EngineResponse {

@@ -2,10 +2,10 @@ import { toVaultError, VaultError, unsupportedPath, permissionDenied } from '../
 import { pathHelp } from '../framework/help.js';
 import { authenticate } from './stage-authenticate.js';
 import { authorize } from './stage-authorize.js';
-import { auditRequest, auditResponse } from './stage-audit.js';
+import { auditRefused, auditRequest, auditResponse } from './stage-audit.js';
 import { buildEnvelope, envelopeResponse, errorResponse } from './envelope.js';
 import { handle } from './stage-handle.js';
-import { issue, leaseDuration } from './stage-issue.js';
+import { issue } from './stage-issue.js';
 import { normalisePath } from './stage-normalise.js';
 import { prepare } from './stage-prepare.js';
 import type { PipelineDeps, RequestContext } from './request-context.js';
@@ -49,10 +49,7 @@ async function run(deps: PipelineDeps, req: VaultRequest): Promise<VaultResponse
       await issue(deps, ctx, res); // 9
       const mount = ctx.route!.mount;
       const env = buildEnvelope(req.id, res, {
-        ...(ctx.leaseId !== undefined && {
-          leaseId: ctx.leaseId,
-          leaseDuration: leaseDuration(res, mount.config.default_lease_ttl, mount.config.max_lease_ttl, SYSTEM_MAX_TTL),
-        }),
+        ...(ctx.leaseId !== undefined && { leaseId: ctx.leaseId, leaseDuration: ctx.leaseDuration ?? 0 }),
         ...(res.leaseDuration !== undefined && { leaseDuration: res.leaseDuration || SYSTEM_MAX_TTL }),
         ...(ctx.issuedAuth && { auth: ctx.issuedAuth }),
         mountType: mount.type,
@@ -61,21 +58,21 @@ async function run(deps: PipelineDeps, req: VaultRequest): Promise<VaultResponse
       const final = await wrapIfAsked(deps, ctx, env); // 10
       out = envelopeResponse(final, final === env ? res : {});
     }
-    await auditResponse(deps, ctx, out.status); // 11
+    await auditResponse(deps, ctx, out); // 11
     if (ctx.auth) await deps.services()?.tokens.afterRequest(ctx.auth);
     return out;
   } catch (err) {
     const error = toVaultError(err);
     if (!(err instanceof VaultError)) deps.log.error('request failed', { path: ctx.path, error: String(err) });
-    if (audited || ctx.auth) {
-      try {
-        await auditResponse(deps, ctx, error.status, error.message);
-      } catch {
-        // the request already failed; the error we return stands
-      }
+    const failed = errorResponse(error);
+    try {
+      // Refused before stage 7 (sealed, denied, invalid): recorded too, request and response.
+      await (audited ? auditResponse(deps, ctx, failed, error.message) : auditRefused(deps, ctx, failed, error.message));
+    } catch {
+      // the request already failed; the error we return stands
     }
     if (ctx.auth && error.status !== 403) await deps.services()?.tokens.afterRequest(ctx.auth).catch(() => {});
-    return errorResponse(error);
+    return failed;
   }
 }
 

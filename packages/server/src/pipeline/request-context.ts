@@ -6,6 +6,7 @@ import type { PathSpec } from '../framework/engine.js';
 import type { RouteTable } from '../framework/route-table.js';
 import type { MountTable } from '../router/mount-table.js';
 import type { ExpirationManager } from '../leases/expiration-manager.js';
+import type { IdentityStore } from '../identity/identity-store.js';
 import type { EngineSpec } from '../framework/engine.js';
 import type { StorageView } from '../storage/storage-view.js';
 import type { VaultRequest } from './vault-request.js';
@@ -60,6 +61,8 @@ export interface Wrapper {
 export interface UnsealedServices {
   readonly mounts: MountTable;
   readonly expiration: ExpirationManager;
+  /** Entities, aliases and groups: logins find or create their entity here. */
+  readonly identity: IdentityStore;
   readonly tokens: TokenService;
   readonly wrapper: Wrapper;
 }

@@ -1,3 +1,4 @@
+import { applyLoginIdentity } from '../identity/login-identity.js';
 import { SYSTEM_MAX_TTL } from '../router/mount-table.js';
 import type { EngineResponse } from '../framework/engine.js';
 import type { PipelineDeps, RequestContext } from './request-context.js';
@@ -25,10 +26,14 @@ export async function issue(deps: PipelineDeps, ctx: RequestContext, res: Engine
   }
   if (res.auth) {
     const services = deps.services()!;
-    // An accessor means the engine created the token itself (the token store does).
-    ctx.issuedAuth = res.auth.accessor !== undefined
-      ? await services.tokens.describe(res.auth)
-      : await services.tokens.issue(res.auth, ctx.path, route.mount);
+    if (res.auth.accessor !== undefined) {
+      // The engine created the token itself (the token store does): only describe it.
+      ctx.issuedAuth = await services.tokens.describe(res.auth);
+    } else {
+      // A login: find or create its entity and alias (Vault does the same), then the token.
+      const auth = await applyLoginIdentity(services.identity, route.mount, res.auth);
+      ctx.issuedAuth = await services.tokens.issue(auth, ctx.path, route.mount);
+    }
   }
 }
 

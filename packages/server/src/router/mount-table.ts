@@ -25,7 +25,14 @@ export interface MountRequest {
 }
 
 /** Mounts that always exist and cannot be disabled or moved. */
-const BUILTIN_PATHS = new Set(['sys/', 'cubbyhole/', 'auth/token/']);
+const BUILTIN_PATHS = new Set(['sys/', 'cubbyhole/', 'identity/', 'auth/token/']);
+const BUILTINS: ReadonlyArray<{ path: string } & MountRequest> = [
+  { path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging' },
+  { path: 'cubbyhole/', type: 'cubbyhole', description: 'per-token private secret storage' },
+  { path: 'identity/', type: 'identity', description: 'identity store' },
+  { path: 'auth/token/', type: 'token', description: 'token based credentials' },
+];
+
 /** Prefixes no user mount may take. */
 const RESERVED_PREFIXES = ['sys/', 'auth/', 'cubbyhole/', 'identity/'];
 
@@ -52,15 +59,13 @@ export class MountTable {
   /** Loads the persisted table (creating the built-in mounts on first start) and starts every engine. */
   async load(extraDefaults: Array<{ path: string } & MountRequest> = []): Promise<void> {
     let entries = await this.core.getJson<MountEntry[]>('mounts');
-    if (!entries) {
-      entries = [];
-      const defaults = [
-        { path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging' },
-        { path: 'cubbyhole/', type: 'cubbyhole', description: 'per-token private secret storage' },
-        { path: 'auth/token/', type: 'token', description: 'token based credentials' },
-        ...extraDefaults,
-      ];
-      for (const d of defaults) entries.push(this.newEntry(d.path, d));
+    const fresh = !entries;
+    entries ??= [];
+    // Built-in mounts always exist; a table written before one was added gets it now.
+    const wanted = [...BUILTINS, ...(fresh ? extraDefaults : [])];
+    const missing = wanted.filter((d) => !entries!.some((e) => e.path === d.path));
+    if (missing.length > 0) {
+      for (const d of missing) entries.push(this.newEntry(d.path, d));
       await this.core.putJson('mounts', entries);
     }
     this.mounts = [];

@@ -1,0 +1,86 @@
+/**
+ * What the identity store keeps (https://developer.hashicorp.com/vault/docs/concepts/identity).
+ * Identifiers are camelCase here; the engine renders Vault's snake_case wire names.
+ */
+
+/** One login identity on one auth mount: `(mountAccessor, name)` is unique. */
+export interface EntityAlias {
+  readonly id: string;
+  readonly name: string;
+  readonly canonicalId: string;
+  readonly mountAccessor: string;
+  readonly mountType: string;
+  readonly mountPath: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly creationTime: string;
+  readonly lastUpdateTime: string;
+}
+
+/** A person or service; its aliases are stored with it. */
+export interface Entity {
+  readonly id: string;
+  readonly name: string;
+  readonly policies: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Tokens of a disabled entity must not be usable (Vault keeps them, unrevoked). */
+  readonly disabled: boolean;
+  readonly aliases: readonly EntityAlias[];
+  readonly creationTime: string;
+  readonly lastUpdateTime: string;
+}
+
+/** An internal group: members are entities and other groups (nesting is transitive). */
+export interface Group {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'internal';
+  readonly policies: readonly string[];
+  readonly memberEntityIds: readonly string[];
+  readonly memberGroupIds: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly creationTime: string;
+  readonly lastUpdateTime: string;
+  readonly modifyIndex: number;
+}
+
+/** What a login asks of identity: find the alias on this mount, or create it and its entity. */
+export interface LoginAliasRequest {
+  readonly mountAccessor: string;
+  readonly mountType: string;
+  readonly mountPath?: string;
+  readonly aliasName: string;
+  readonly aliasMetadata?: Readonly<Record<string, string>>;
+}
+
+export interface EntityInput {
+  id?: string;
+  name?: string;
+  policies?: readonly string[];
+  metadata?: Readonly<Record<string, string>>;
+  disabled?: boolean;
+}
+
+export interface AliasInput {
+  id?: string;
+  name?: string;
+  canonicalId?: string;
+  mountAccessor?: string;
+  mountType?: string;
+  mountPath?: string;
+  metadata?: Readonly<Record<string, string>>;
+}
+
+export interface GroupInput {
+  id?: string;
+  name?: string;
+  type?: string;
+  policies?: readonly string[];
+  memberEntityIds?: readonly string[];
+  memberGroupIds?: readonly string[];
+  metadata?: Readonly<Record<string, string>>;
+}
+
+/** Sorted, deduplicated, trimmed, empty names dropped. */
+export function cleanList(values: readonly string[]): string[] {
+  return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))].sort();
+}
