@@ -1,9 +1,24 @@
-import { DEFAULT_ADDRESS, DEFAULT_TIMEOUT_MS, type VaultClientOptions } from './client-options.js';
+import { AuthClient } from './auth-client.js';
+import {
+  DEFAULT_ADDRESS,
+  DEFAULT_CACHE_MAX_BYTES,
+  DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_TIMEOUT_MS,
+  type VaultClientOptions,
+} from './client-options.js';
+import { DatabaseClient } from './database-client.js';
 import { NotFoundError } from './errors.js';
-import { KvV2Client } from './kv-client.js';
+import { KvCache } from './kv-cache.js';
+import { KvV2Client, type KvReadSupport } from './kv-client.js';
 import { LeaseClient } from './lease-client.js';
+import { LifetimeWatcher, type LifetimeWatcherOptions, type WatchedSecret } from './lifetime-watcher.js';
+import { defaultLogger, type SdkLogger } from './logger.js';
+import { SopsFallback } from './sops-fallback.js';
+import { SshClient } from './ssh-client.js';
 import { SysClient } from './sys-client.js';
+import { tlsFetch } from './tls-fetch.js';
 import { TokenClient } from './token-client.js';
+import { TransitClient } from './transit-client.js';
 import { requireBody, send, type Requester, type TransportSettings } from './transport.js';
 import type { HttpMethod, ListData, RequestOptions, VaultResponse } from './types.js';
 
@@ -17,30 +32,58 @@ import type { HttpMethod, ListData, RequestOptions, VaultResponse } from './type
  * ```
  */
 export class VaultClient implements Requester {
-  readonly address: string;
   readonly namespace: string | undefined;
   /** The `sys/*` endpoints. */
   readonly sys: SysClient;
   /** The token auth method. */
   readonly token: TokenClient;
+  /** Logins: token, userpass, AppRole, TLS certificate. */
+  readonly auth: AuthClient;
   /** Dynamic-secret leases (`sys/leases/*`). */
   readonly lease: LeaseClient;
+  readonly logger: SdkLogger;
+  /** The KV read cache, when enabled (its `hits` and `misses` are public). */
+  readonly cache: KvCache | undefined;
   private readonly settings: TransportSettings;
+  private readonly kvSupport: KvReadSupport;
 
   constructor(options: VaultClientOptions = {}) {
-    this.address = options.address ?? process.env['VAULT_ADDR'] ?? DEFAULT_ADDRESS;
+    const addresses = options.addresses?.length ? options.addresses : [options.address ?? process.env['VAULT_ADDR'] ?? DEFAULT_ADDRESS];
     this.namespace = options.namespace ?? (process.env['VAULT_NAMESPACE'] || undefined);
+    this.logger = options.logger ?? defaultLogger;
     this.settings = {
-      address: this.address,
+      addresses,
+      current: 0,
       token: options.token ?? (process.env['VAULT_TOKEN'] || undefined),
       namespace: this.namespace,
-      fetch: options.fetch ?? globalThis.fetch,
+      fetch: options.fetch ?? (options.tls ? tlsFetch(options.tls) : globalThis.fetch),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       listMethod: options.listMethod ?? 'GET',
     };
+    const cache = options.cache;
+    this.cache =
+      cache && cache.enabled !== false
+        ? new KvCache((cache.ttl ?? DEFAULT_CACHE_TTL_SECONDS) * 1000, cache.maxSize ?? DEFAULT_CACHE_MAX_BYTES)
+        : undefined;
+    this.kvSupport = {
+      cache: this.cache,
+      fallback: options.fallback ? new SopsFallback(options.fallback) : undefined,
+      logger: this.logger,
+    };
     this.sys = new SysClient(this);
     this.token = new TokenClient(this);
+    this.auth = new AuthClient(this);
     this.lease = new LeaseClient(this);
+  }
+
+  /** The server the next request goes to first: the one that answered last. */
+  get address(): string {
+    return this.settings.addresses[this.settings.current]!;
+  }
+
+  /** Every configured server, in order of preference. */
+  get addresses(): readonly string[] {
+    return this.settings.addresses;
   }
 
   /** The token sent as `X-Vault-Token`. */
@@ -60,9 +103,29 @@ export class VaultClient implements Requester {
     return send<T>(this.settings, method, path, options);
   }
 
-  /** A KV version 2 mount. */
+  /** A KV version 2 mount; reads share the client's cache and SOPS fallback. */
   kv(mount = 'secret'): KvV2Client {
-    return new KvV2Client(this, mount);
+    return new KvV2Client(this, mount, this.kvSupport);
+  }
+
+  /** A database secrets engine mount. */
+  database(mount = 'database'): DatabaseClient {
+    return new DatabaseClient(this, mount);
+  }
+
+  /** An SSH secrets engine mount (CA signing). */
+  ssh(mount = 'ssh'): SshClient {
+    return new SshClient(this, mount);
+  }
+
+  /** A transit engine mount. */
+  transit(mount = 'transit'): TransitClient {
+    return new TransitClient(this, mount);
+  }
+
+  /** Starts a {@link LifetimeWatcher} renewing this client's token or a lease; warnings go to the client's logger. */
+  watch(secret: WatchedSecret, options: LifetimeWatcherOptions = {}): LifetimeWatcher {
+    return new LifetimeWatcher(this, secret, { logger: this.logger, ...options }).start();
   }
 
   /** Throws {@link NotFoundError} when nothing is at `path` (Vault's 404). */

@@ -14,7 +14,8 @@ export type VaultErrorCode =
   | 'sealed'
   | 'unavailable'
   | 'internal'
-  | 'unexpected_status';
+  | 'unexpected_status'
+  | 'unsupported';
 
 export interface VaultErrorDetails {
   /** HTTP status, or 0 when the server could not be reached. */
@@ -84,6 +85,14 @@ export class UnexpectedStatusError extends VaultApiError {
   readonly code = 'unexpected_status' as const;
 }
 
+/**
+ * The operation does not exist for this provider or mode: a write to the read-only SOPS or env
+ * secrets provider, or to the SOPS fallback. Status 405, as a server answers an unsupported method.
+ */
+export class UnsupportedOperationError extends VaultApiError {
+  readonly code = 'unsupported' as const;
+}
+
 /** The union to `switch` on. */
 export type VaultError =
   | InvalidRequestError
@@ -92,7 +101,8 @@ export type VaultError =
   | SealedError
   | UnavailableError
   | InternalServerError
-  | UnexpectedStatusError;
+  | UnexpectedStatusError
+  | UnsupportedOperationError;
 
 export function isVaultError(err: unknown): err is VaultError {
   return err instanceof VaultApiError;

@@ -1,4 +1,4 @@
-import { errorFromResponse, UnavailableError, UnexpectedStatusError } from './errors.js';
+import { errorFromResponse, SealedError, UnavailableError, UnexpectedStatusError } from './errors.js';
 import type { HttpMethod, RequestOptions } from './types.js';
 
 /** What sub-clients need from the client: one request function. */
@@ -7,7 +7,10 @@ export interface Requester {
 }
 
 export interface TransportSettings {
-  address: string;
+  /** Servers in order of preference; at least one. */
+  addresses: readonly string[];
+  /** Index in `addresses` of the server that answered last; the next request starts there. */
+  current: number;
   token: string | undefined;
   namespace: string | undefined;
   fetch: typeof fetch;
@@ -24,15 +27,47 @@ export function encodePath(path: string): string {
     .join('/');
 }
 
-/** Sends one request to `/v1/<path>` and maps failures to typed errors. */
+/**
+ * Sends one request to `/v1/<path>` and maps failures to typed errors. With several addresses, a
+ * connection failure, a timeout or a 503 (sealed or standby node) moves on to the next address,
+ * starting from the one that answered last; the last failure is thrown when none answers.
+ */
 export async function send<T>(
   settings: TransportSettings,
   method: HttpMethod,
   path: string,
   options: RequestOptions = {},
 ): Promise<T | undefined> {
+  const count = settings.addresses.length;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < count; attempt++) {
+    const index = (settings.current + attempt) % count;
+    try {
+      const result = await sendTo<T>(settings, settings.addresses[index]!, method, path, options);
+      settings.current = index;
+      return result;
+    } catch (err) {
+      if (!isFailoverError(err)) throw err;
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+/** Worth trying another node: nothing answered, or this node cannot serve (sealed, standby). */
+function isFailoverError(err: unknown): boolean {
+  return (err instanceof UnavailableError || err instanceof SealedError) && (err.status === 0 || err.status === 503);
+}
+
+async function sendTo<T>(
+  settings: TransportSettings,
+  address: string,
+  method: HttpMethod,
+  path: string,
+  options: RequestOptions,
+): Promise<T | undefined> {
   const cleanPath = path.replace(/^\/+/, '');
-  const url = new URL(`${settings.address.replace(/\/+$/, '')}/v1/${encodePath(cleanPath)}`);
+  const url = new URL(`${address.replace(/\/+$/, '')}/v1/${encodePath(cleanPath)}`);
   let wireMethod: string = method;
   if (method === 'LIST') {
     // Vault appends a trailing slash for lists (spec §0 trap 2); GET ?list=true is the portable form.

@@ -1,23 +1,11 @@
+import type { SealStatus } from '../lifecycle/seal-manager.js';
+
 /**
  * What the `sys/` lifecycle endpoints need from the seal state machine and the barrier;
  * implemented in server.ts over SealManager and AesGcmBarrier.
  */
-export interface SealStatus {
-  type: string;
-  initialized: boolean;
-  sealed: boolean;
-  t: number;
-  n: number;
-  progress: number;
-  nonce: string;
-  version: string;
-  build_date: string;
-  migration: boolean;
-  recovery_seal: boolean;
-  storage_type: string;
-  cluster_name?: string;
-  cluster_id?: string;
-}
+/** The seal state machine's `sys/seal-status` shape. */
+export type { SealStatus } from '../lifecycle/seal-manager.js';
 
 export interface SystemLifecycle {
   readonly version: string;
