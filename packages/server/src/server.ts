@@ -18,6 +18,8 @@ import { createHttpServer } from './http/create-http-server.js';
 import { SealManager } from './lifecycle/seal-manager.js';
 import { ExpirationManager } from './leases/expiration-manager.js';
 import { createLogger } from './logger.js';
+import { leaseStatsByMount } from './metrics/lease-stats.js';
+import { Metrics } from './metrics/metrics.js';
 import { PeriodicJobs } from './rotation/periodic-jobs.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { UnsealedServices } from './pipeline/request-context.js';
@@ -32,6 +34,7 @@ import { auditPaths } from './system/path-audit.js';
 import { capabilitiesPaths, type TokenLookup } from './system/path-capabilities.js';
 import { explainPaths } from './system/path-explain.js';
 import { policyPaths, policyView } from './system/path-policies.js';
+import { metricsPaths } from './system/path-metrics.js';
 import { createLifecycle } from './lifecycle-adapter.js';
 import { createTokenService } from './token-service.js';
 import { ResponseWrapper } from './wrapping/response-wrapper.js';
@@ -117,6 +120,15 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     if (!services) throw new Error('vault is sealed');
     return services;
   };
+  const metrics = new Metrics({
+    clock,
+    leaseStats: () => {
+      const s = services;
+      return s && leaseStatsByMount(s.expiration.stats(), (uuid) => s.mounts.byUuid(uuid)?.entry.path);
+    },
+    tokenCount: () => services?.store.listAccessors().length,
+  });
+  audit.onDeviceFailure = (n) => metrics.recordAuditFailure(n);
 
   const registry = new EngineRegistry();
   registry.register('kv', 'secrets', kvEngine);
@@ -193,8 +205,10 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
       store,
       wrapperImpl,
     };
+    metrics.setSealed(false);
   };
   const deactivate = async () => {
+    metrics.setSealed(true);
     periodic?.stop();
     // A signed checkpoint on each audit device, then its salt and keys leave memory.
     await audit.seal();
@@ -247,6 +261,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
       ...capabilitiesPaths({ authorizer, resolve, tokens: () => tokenLookup }),
       ...explainPaths({ authorizer, resolve, tokens: () => tokenLookup }),
       ...auditPaths(audit, clock),
+      ...metricsPaths(metrics),
     ],
   });
   systemRoutes.table = new RouteTable(sysSpec);
@@ -257,6 +272,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     services: () => services,
     authorizer,
     audit,
+    metrics,
     log,
     clock,
   });

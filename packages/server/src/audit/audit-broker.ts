@@ -112,10 +112,15 @@ export class AuditBroker {
     await Promise.allSettled(devices.map((e) => e.device.close()));
   }
 
+  /** Called with the number of devices that failed to record an event (metrics). */
+  onDeviceFailure?: (failed: number) => void;
+
   async log(event: AuditEvent): Promise<void> {
     const devices = this.all;
     if (devices.length === 0) return;
     const results = await Promise.allSettled(devices.map((d) => d.log(event)));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed > 0) this.onDeviceFailure?.(failed);
     if (!results.some((r) => r.status === 'fulfilled')) {
       for (const r of results) if (r.status === 'rejected') this.log_?.error('audit device failed', { error: String(r.reason) });
       throw new VaultError('internal', 'no audit device could record the request');

@@ -24,8 +24,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return { handle: (req) => run(deps, req) };
 }
 
+/** Every exit of the stages is counted, errors and help included. */
 async function run(deps: PipelineDeps, req: VaultRequest): Promise<VaultResponse> {
+  const started = deps.metrics ? performance.now() : 0;
   const ctx: RequestContext = { req, path: '', operation: req.operation };
+  const res = await stages(deps, ctx);
+  deps.metrics?.recordRequest(ctx.operation, ctx.route?.mount.type, res.status, (performance.now() - started) / 1000);
+  return res;
+}
+
+async function stages(deps: PipelineDeps, ctx: RequestContext): Promise<VaultResponse> {
+  const req = ctx.req;
   let audited = false;
   try {
     checkSealed(deps, req); // 1

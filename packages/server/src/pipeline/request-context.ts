@@ -1,4 +1,5 @@
 import type { AuthzDecision, Authorizer } from '../authz/authorizer.js';
+import type { RequestMetrics } from '../metrics/metrics.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { AuthIssue, Clock, EngineResponse, Logger, MountEntry, Operation, RequestAuth } from '../framework/engine.js';
 import type { Fields } from '../framework/fields.js';
@@ -73,6 +74,8 @@ export interface PipelineDeps {
   /** Undefined while sealed. */
   services(): UnsealedServices | undefined;
   readonly authorizer: Authorizer;
+  /** Request counters and latency (Prometheus); absent where nobody scrapes. */
+  readonly metrics?: RequestMetrics;
   readonly audit: AuditBroker;
   readonly log: Logger;
   readonly clock: Clock;
