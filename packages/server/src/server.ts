@@ -2,6 +2,8 @@ import type { ServerConfig } from './config/server-config.js';
 import { AuditBroker } from './audit/audit-broker.js';
 import { CedarAuthorizer } from './authz/cedar-authorizer.js';
 import { approleEngine } from './auth/approle/index.js';
+import { certAuthEngine } from './auth/cert/index.js';
+import { jwtAuthEngine } from './auth/jwt/index.js';
 import { tokenEngine } from './auth/token/index.js';
 import { userpassEngine } from './auth/userpass/index.js';
 import { TokenStore } from './auth/token/token-store.js';
@@ -21,9 +23,10 @@ import { createLogger } from './logger.js';
 import { leaseStatsByMount } from './metrics/lease-stats.js';
 import { Metrics } from './metrics/metrics.js';
 import { PeriodicJobs } from './rotation/periodic-jobs.js';
+import { parseRotationPolicies, RotationScheduler } from './rotation/rotation-policies.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { UnsealedServices } from './pipeline/request-context.js';
-import type { Pipeline } from './pipeline/vault-request.js';
+import type { InternalPipeline } from './pipeline/vault-request.js';
 import { EngineRegistry } from './router/engine-registry.js';
 import { MountTable } from './router/mount-table.js';
 import { createBackend } from './storage/create-backend.js';
@@ -66,7 +69,7 @@ const systemClock: Clock = { now: () => Date.now() };
 
 /** A vault without a listener: the pipeline every surface (HTTP, tests, later gRPC) goes through. */
 export interface Vault {
-  readonly pipeline: Pipeline;
+  readonly pipeline: InternalPipeline;
   /** Audit devices are attached here (from config or `sys/audit`). */
   readonly audit: AuditBroker;
   /** Dev mode only. */
@@ -104,6 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 export async function createVault(options: ServerOptions, log: Logger = createLogger(options.config.log_level)): Promise<Vault> {
   const { config } = options;
   const clock = systemClock;
+  const rotationPolicies = parseRotationPolicies(config.rotation_policies);
   const backend = await createBackend(config.storage);
   const barrier = new AesGcmBarrier(backend);
 
@@ -139,6 +143,9 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   registry.register('token', 'auth', (ctx) => tokenEngine(pendingStore!)(ctx));
   registry.register('userpass', 'auth', userpassEngine);
   registry.register('approle', 'auth', approleEngine);
+  registry.register('cert', 'auth', certAuthEngine);
+  registry.register('jwt', 'auth', jwtAuthEngine);
+  registry.register('oidc', 'auth', jwtAuthEngine);
   registry.register('identity', 'secrets', (ctx) =>
     identityEngine(pendingIdentity!, (accessor) => services?.mounts.list('auth').find((m) => m.accessor === accessor))(ctx),
   );
@@ -160,6 +167,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   let pendingStore: TokenStore | undefined;
   let pendingIdentity: IdentityStore | undefined;
   let periodic: PeriodicJobs | undefined;
+  let rotation: RotationScheduler | undefined;
   const activate = async () => {
     // The expiration manager needs the mount table to find an engine's lease handlers, and the
     // token store needs the expiration manager: both are built first, then connected.
@@ -206,9 +214,11 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
       wrapperImpl,
     };
     metrics.setSealed(false);
+    rotation?.start();
   };
   const deactivate = async () => {
     metrics.setSealed(true);
+    rotation?.stop();
     periodic?.stop();
     // A signed checkpoint on each audit device, then its salt and keys leave memory.
     await audit.seal();
@@ -276,6 +286,11 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     log,
     clock,
   });
+
+  rotation =
+    rotationPolicies.length === 0
+      ? undefined
+      : new RotationScheduler(rotationPolicies, pipeline, (path) => services?.mounts.match(path)?.mounted.entry.path, clock, log);
 
   let rootToken: string | undefined;
   let unsealKey: Uint8Array | undefined;

@@ -13,21 +13,22 @@ import { route } from './stage-route.js';
 import { checkSealed } from './stage-sealed.js';
 import { checkStandby } from './stage-standby.js';
 import { wrapIfAsked } from './stage-wrap.js';
-import type { Pipeline, VaultRequest, VaultResponse } from './vault-request.js';
+import type { RequestAuth } from '../framework/engine.js';
+import type { InternalPipeline, VaultRequest, VaultResponse } from './vault-request.js';
 import { SYSTEM_MAX_TTL } from '../router/mount-table.js';
 
 /**
  * The one request pipeline (ARCHITECTURE.md, "One request, end to end"). Every surface goes
  * through it; each stage is one file, and each has one way out: throwing a VaultError.
  */
-export function createPipeline(deps: PipelineDeps): Pipeline {
-  return { handle: (req) => run(deps, req) };
+export function createPipeline(deps: PipelineDeps): InternalPipeline {
+  return { handle: (req) => run(deps, req), handleAs: (req, auth) => run(deps, req, auth) };
 }
 
 /** Every exit of the stages is counted, errors and help included. */
-async function run(deps: PipelineDeps, req: VaultRequest): Promise<VaultResponse> {
+async function run(deps: PipelineDeps, req: VaultRequest, internal?: RequestAuth): Promise<VaultResponse> {
   const started = deps.metrics ? performance.now() : 0;
-  const ctx: RequestContext = { req, path: '', operation: req.operation };
+  const ctx: RequestContext = { req, path: '', operation: req.operation, ...(internal && { auth: internal }) };
   const res = await stages(deps, ctx);
   deps.metrics?.recordRequest(ctx.operation, ctx.route?.mount.type, res.status, (performance.now() - started) / 1000);
   return res;

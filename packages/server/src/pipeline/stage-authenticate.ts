@@ -9,6 +9,8 @@ import type { PipelineDeps, RequestContext } from './request-context.js';
  */
 export async function authenticate(deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   if (ctx.route?.unauthenticated) return;
+  // The server's own jobs come with their identity already (InternalPipeline.handleAs).
+  if (ctx.auth) return;
   const token = ctx.req.token;
   const services = deps.services();
   if (!token || !services) throw permissionDenied();

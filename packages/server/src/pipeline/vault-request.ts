@@ -1,3 +1,5 @@
+import type { RequestAuth } from '../framework/engine.js';
+
 /**
  * The logical request every surface (HTTP, the CLI's embedded server, tests) hands to the one
  * pipeline, and the response it gets back. The HTTP layer only translates to and from these.
@@ -36,4 +38,13 @@ export interface VaultResponse {
 
 export interface Pipeline {
   handle(req: VaultRequest): Promise<VaultResponse>;
+}
+
+/**
+ * The in-process surface for the server's own scheduled jobs (rotation policies): the same
+ * stages, Cedar and audit included, with an identity the server gives instead of a token.
+ * Never reachable from a listener.
+ */
+export interface InternalPipeline extends Pipeline {
+  handleAs(req: VaultRequest, auth: RequestAuth): Promise<VaultResponse>;
 }
