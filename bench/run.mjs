@@ -11,7 +11,7 @@
 // --profile DIR: instead of rounds, run each product once under `node --cpu-prof` and print the
 // top self-time functions of each profile (see profile-summary.mjs). `fastify` (a plain Fastify
 // hello world vs R) is context for target 1; `ceiling` is meaningful with --profile only.
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, hostname, loadavg, release } from 'node:os';
@@ -89,7 +89,7 @@ async function main() {
   const needsR = ['http', 'fastify', 'kv-read'].some((b) => only.has(b));
   const ceiling = needsR ? await startNode('ceiling', [join(HERE, 'servers/ceiling.mjs')]) : undefined;
   if (ceiling) await warm(ceiling.url, 'ceiling');
-  const R = () => wrk({ url: ceiling.url, connections: CONNS, seconds: SECONDS, core: LOAD_CORE });
+  const R = () => withCpu(ceiling.child.pid, () => wrk({ url: ceiling.url, connections: CONNS, seconds: SECONDS, core: LOAD_CORE }));
 
   if (only.has('http')) results.http = await benchHttp(R);
   if (only.has('fastify')) results.fastify = await benchFastify(R);
@@ -118,7 +118,7 @@ async function benchHttp(R) {
   try {
     const url = `${product.url}/v1/bench/trivial`;
     await warm(url, 'http-trivial');
-    const P = () => wrk({ url, connections: CONNS, seconds: SECONDS, core: LOAD_CORE });
+    const P = () => withCpu(product.child.pid, () => wrk({ url, connections: CONNS, seconds: SECONDS, core: LOAD_CORE }));
     return await alternate('http', { ceiling: R, product: P });
   } finally {
     await stop(product.child);
@@ -159,8 +159,9 @@ async function benchKvRead(R, vault) {
   const url = `${vault.url}/v1/secret/data/${READ_PATH}`;
   const headers = { 'X-Vault-Token': vault.token };
   await warm(url, 'kv-read', headers);
-  const P = () => wrk({ url, headers, connections: CONNS, seconds: SECONDS, core: LOAD_CORE });
-  const P1 = () => wrk({ url, headers, connections: 1, seconds: SECONDS, core: LOAD_CORE });
+  const pid = vault.server.child.pid;
+  const P = () => withCpu(pid, () => wrk({ url, headers, connections: CONNS, seconds: SECONDS, core: LOAD_CORE }));
+  const P1 = () => withCpu(pid, () => wrk({ url, headers, connections: 1, seconds: SECONDS, core: LOAD_CORE }));
   return alternate('kv-read', { ceiling: R, product: P, single: P1 });
 }
 
@@ -171,7 +172,7 @@ async function benchKvWrite(vault) {
   const floorDb = join(vault.dir, 'floor.db');
   const headers = { 'X-Vault-Token': vault.token };
   const W = (prefix) =>
-    wrk({
+    withCpu(vault.server.child.pid, () => wrk({
       url: vault.url,
       headers,
       connections: CONNS,
@@ -179,7 +180,7 @@ async function benchKvWrite(vault) {
       core: LOAD_CORE,
       script: WRITE_LUA,
       scriptArgs: [prefix, String(WRITE_PATHS)],
-    });
+    }));
   // Warm-up writes also create most of the paths, so rounds measure updates (read metadata,
   // write metadata + new version, prune beyond 10 versions) rather than first writes.
   log(`  warm-up kv-write ${Math.max(5, WARMUP)}s`);
@@ -226,6 +227,9 @@ async function alternate(label, runs, ceilingName = 'R') {
     let line = `  round ${i + 1}: ${ceilingName} ${fmtRps(round.ceiling.rps)}/s`;
     if (!Number.isNaN(round.ceiling.p50)) line += ` (p50 ${fmtMs(round.ceiling.p50)} p99 ${fmtMs(round.ceiling.p99)})`;
     line += ` · product ${fmtRps(round.product.rps)}/s (p50 ${fmtMs(round.product.p50)} p99 ${fmtMs(round.product.p99)})`;
+    if (round.product.cpuUs !== undefined) {
+      line += ` · cpu/req ${round.ceiling.cpuUs !== undefined ? `R ${round.ceiling.cpuUs.toFixed(1)}µs, ` : ''}product ${round.product.cpuUs.toFixed(1)}µs (busy ${(round.product.busy * 100).toFixed(0)}%)`;
+    }
     if (round.single) line += ` · c=1 ${fmtRps(round.single.rps)}/s (p50 ${fmtMs(round.single.p50)} p99 ${fmtMs(round.single.p99)})`;
     const timeouts = (round.product.timeouts ?? 0) + (round.single?.timeouts ?? 0);
     if (timeouts > 0) line += ` · ${timeouts} requests timed out (> 5 s)`;
@@ -241,6 +245,13 @@ async function alternate(label, runs, ceilingName = 'R') {
     productP50: med((r) => r.product.p50),
     productP99: med((r) => r.product.p99),
   };
+  if (rounds[0].product.cpuUs !== undefined) summary.productCpuUs = med((r) => r.product.cpuUs);
+  if (rounds[0].ceiling.cpuUs !== undefined) {
+    summary.ceilingCpuUs = med((r) => r.ceiling.cpuUs);
+    // Load-robust companion to the ratio: CPU per request of R ÷ of the product. Neighbours
+    // change how much CPU each server gets far more than what a request costs it.
+    summary.cpuRatio = med((r) => r.ceiling.cpuUs / r.product.cpuUs);
+  }
   if (rounds[0].single) {
     summary.singleRps = med((r) => r.single.rps);
     summary.singleP50 = med((r) => r.single.p50);
@@ -251,6 +262,12 @@ async function alternate(label, runs, ceilingName = 'R') {
       ` p50 ${fmtMs(summary.productP50)} p99 ${fmtMs(summary.productP99)}` +
       (summary.singleP99 !== undefined ? ` · c=1 ${fmtRps(summary.singleRps)}/s p50 ${fmtMs(summary.singleP50)} p99 ${fmtMs(summary.singleP99)}` : ''),
   );
+  if (summary.productCpuUs !== undefined) {
+    log(
+      `  median CPU per request: product ${summary.productCpuUs.toFixed(1)}µs` +
+        (summary.cpuRatio !== undefined ? ` · R ${summary.ceilingCpuUs.toFixed(1)}µs · CPU ratio R/product ${fmtRatio(summary.cpuRatio)}` : ''),
+    );
+  }
   return summary;
 }
 
@@ -270,6 +287,9 @@ function printVerdicts(results) {
     verdict('2b. KV read p99 at c=1', r.kvRead.rounds, (x) => x.single.p99, '≤ 3 ms', (v) => v <= 3, fmtMs);
   }
   if (r.fastify) log(`  info  (context) plain Fastify / R: median ${fmtRatio(r.fastify.ratio)}`);
+  for (const [name, x] of [['1. HTTP layer', r.http], ['2a. KV read', r.kvRead]]) {
+    if (x?.cpuRatio !== undefined) log(`  info  ${name}: CPU per request R ÷ product, median ${fmtRatio(x.cpuRatio)} (load-robust context)`);
+  }
   if (r.kvWrite) verdict('3. KV write / FULL commit floor', r.kvWrite.rounds, (x) => x.ratio, '≥ 2.0', (v) => v >= 2, fmtRatio);
 }
 
@@ -334,6 +354,29 @@ async function profileAll(dir) {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux unless rebuilt). */
+const USER_HZ = 100;
+
+/** user + system CPU time of a process and all its threads, in µs. */
+function cpuTimeUs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / USER_HZ; // utime, stime
+}
+
+/**
+ * Runs `load` and adds the server's CPU µs per request (`cpuUs`) and busy share (`busy`).
+ * `startServer` runs `taskset -c N node …` and taskset execs node, so the pid is node's.
+ */
+async function withCpu(pid, load) {
+  const before = cpuTimeUs(pid);
+  const t0 = process.hrtime.bigint();
+  const r = await load();
+  const used = cpuTimeUs(pid) - before;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e3;
+  return { ...r, cpuUs: used / Math.max(1, r.requests), busy: used / wall };
+}
 
 async function startNode(name, args, nodeArgs = []) {
   const port = await freePort();

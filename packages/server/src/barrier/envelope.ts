@@ -37,8 +37,14 @@ export function encryptValue(key: Uint8Array, term: number, path: string, plaint
     authTagLength: TAG_LENGTH,
   });
   cipher.setAAD(additionalData(out, path));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  // GCM is a stream mode: update() returns exactly the plaintext's length and final() nothing,
+  // so ciphertext and tag go straight into place without an intermediate concat.
+  const body = cipher.update(plaintext);
+  const rest = cipher.final();
+  if (body.length + rest.length !== plaintext.length) throw new VaultError('internal', 'unexpected ciphertext length');
   out.set(body, HEADER_LENGTH);
+  out.set(rest, HEADER_LENGTH + body.length);
+  out.set(cipher.getAuthTag(), HEADER_LENGTH + plaintext.length);
   return out;
 }
 
@@ -70,19 +76,26 @@ export function decryptValue(
   });
   decipher.setAAD(additionalData(value, path));
   decipher.setAuthTag(value.subarray(value.length - TAG_LENGTH));
+  const plain = decipher.update(value.subarray(HEADER_LENGTH, value.length - TAG_LENGTH));
   try {
-    const body = value.subarray(HEADER_LENGTH, value.length - TAG_LENGTH);
-    const plain = Buffer.concat([decipher.update(body), decipher.final()]);
+    // final() authenticates (and, for GCM, outputs nothing); until it passes, `plain` is
+    // unauthenticated and must not leave this function.
+    if (decipher.final().length !== 0) throw new Error('unexpected trailing plaintext');
     return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
   } catch {
+    plain.fill(0);
     // Node's message ("Unsupported state or unable to authenticate data") carries nothing
     // secret, but we replace it anyway so the wording is ours and stable.
     throw decryptError('message authentication failed');
   }
 }
 
+/** The 5-byte version+term prefix, then the storage path in UTF-8 (not secret: pooled memory is fine). */
 function additionalData(value: Uint8Array, path: string): Buffer {
-  return Buffer.concat([value.subarray(0, PREFIX_LENGTH), Buffer.from(path, 'utf8')]);
+  const aad = Buffer.allocUnsafe(PREFIX_LENGTH + Buffer.byteLength(path, 'utf8'));
+  aad.set(value.subarray(0, PREFIX_LENGTH), 0);
+  aad.write(path, PREFIX_LENGTH, 'utf8');
+  return aad;
 }
 
 const decryptError = (reason: string) => new VaultError('internal', `failed to decrypt a stored value: ${reason}`);

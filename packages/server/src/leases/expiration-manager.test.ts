@@ -31,12 +31,21 @@ function fakeEngine() {
   return { handlers, revoked, renewed, failNext: (n: number) => (failures = n) };
 }
 
-function setup(store = new MapStore()) {
+/** Polls until `check` holds (timers run late on a loaded machine); fails after `ms`. */
+async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await sleep(5);
+  }
+}
+
+function setup(store = new MapStore(), options: Partial<typeof fast> = {}) {
   const engine = fakeEngine();
   const mount: MountEntry = testMount({ path: 'database/', type: 'database' });
   const view = new PrefixView(store, 'sys/expire/');
   const lookup = (lease: LeaseEntry) => (lease.mountUuid === mount.uuid ? engine.handlers : undefined);
-  const manager = new ExpirationManager(view, clock, log, lookup, fast);
+ const manager = new ExpirationManager(view, clock, log, lookup, { ...fast, ...options });
   const issue = (user: string, ttlSeconds: number, extra: { tokenHash?: string; maxTtlSeconds?: number } = {}) =>
     manager.register({
       mount,
@@ -55,9 +64,8 @@ describe('ExpirationManager', () => {
     const lease = await issue('v-app-1', 0.15);
     assert.match(lease.id, /^database\/creds\/readonly\/[A-Za-z0-9_-]{24}$/);
     assert.equal(manager.lookup(lease.id)?.id, lease.id);
-    await sleep(400);
+    await eventually(() => manager.lookup(lease.id) === undefined);
     assert.deepEqual(engine.revoked, ['v-app-1']);
-    assert.equal(manager.lookup(lease.id), undefined);
     assert.equal([...store.entries.keys()].some((k) => k.includes(lease.id)), false);
     manager.stop();
   });
@@ -66,24 +74,22 @@ describe('ExpirationManager', () => {
     const { engine, manager, issue } = setup();
     engine.failNext(2);
     const lease = await issue('v-app-2', 0.05);
-    await sleep(150);
+    await eventually(() => manager.lookup(lease.id) === undefined);
     assert.deepEqual(engine.revoked, ['v-app-2']);
-    assert.equal(manager.lookup(lease.id), undefined);
     manager.stop();
   });
 
   it('marks a lease irrevocable after the retries, reports it, and keeps retrying slowly', async () => {
-    const { engine, manager, issue } = setup();
+    const { engine, manager, issue } = setup(new MapStore(), { irrevocableRetryMs: 400 });
     engine.failNext(4);
     const lease = await issue('v-app-3', 0.01);
-    await sleep(120);
-    const stuck = manager.lookup(lease.id);
-    assert.ok(stuck?.irrevocable, 'marked irrevocable');
+    await eventually(() => manager.lookup(lease.id)?.irrevocable === true);
+    const stuck = manager.lookup(lease.id)!;
     assert.equal(stuck.revokeError, 'database unreachable');
     assert.deepEqual(manager.irrevocable().map((l) => l.id), [lease.id]);
-    await sleep(200);
+    assert.deepEqual(engine.revoked, [], 'not revoked yet: the slow retries are still to come');
+    await eventually(() => manager.lookup(lease.id) === undefined);
     assert.deepEqual(engine.revoked, ['v-app-3']);
-    assert.equal(manager.lookup(lease.id), undefined);
     manager.stop();
   });
 
@@ -115,7 +121,7 @@ describe('ExpirationManager', () => {
     const second = new ExpirationManager(first.view, clock, log, first.lookup, fast);
     await second.restore();
     assert.equal(second.lookup(lease.id)?.id, lease.id);
-    await sleep(500);
+    await eventually(() => second.count === 0);
     assert.deepEqual(first.engine.revoked, ['v-app-5']);
     assert.equal(second.count, 0);
     second.stop();
@@ -136,7 +142,7 @@ describe('ExpirationManager', () => {
     assert.deepEqual(manager.list('database/creds/'), ['other/', 'readonly/']);
     assert.equal(manager.list('database/creds/readonly/').length, 3);
     await manager.revokeByToken('t1');
-    await sleep(20);
+    await eventually(() => engine.revoked.length === 2);
     assert.deepEqual(engine.revoked.sort(), ['a', 'b']);
     await manager.revokePrefix('database/creds/readonly');
     assert.deepEqual(engine.revoked.sort(), ['a', 'b', 'c']);

@@ -88,7 +88,9 @@ describe('leases through the pipeline', () => {
     const res = body(await send(vault, 'read', 'fakedb/creds/short', { query: { ttl: '1' } }));
     assert.equal(res.lease_duration, 1);
     assert.ok(live.has(res.data.username));
-    await sleep(1500);
+    // Revoked within 2 s after expiry (issue 5), with slack for a loaded machine's timers.
+    const deadline = Date.now() + 3000;
+    while (live.has(res.data.username) && Date.now() < deadline) await sleep(20);
     assert.equal(live.has(res.data.username), false);
   });
 
@@ -98,7 +100,7 @@ describe('leases through the pipeline', () => {
     const res = body(await send(vault, 'read', 'fakedb/creds/owned', { token }));
     assert.ok(live.has(res.data.username));
     await send(vault, 'update', 'auth/token/revoke', { body: { token } });
-    await sleep(50);
+    for (let i = 0; i < 100 && live.has(res.data.username); i++) await sleep(20);
     assert.equal(live.has(res.data.username), false);
   });
 
@@ -117,8 +119,11 @@ describe('leases through the pipeline', () => {
     const token = created.auth.client_token as string;
     const accessor = created.auth.accessor as string;
     assert.equal((await send(vault, 'read', 'auth/token/lookup-self', { token })).status, 200);
-    await sleep(1500);
-    const accessors = body(await send(vault, 'list', 'auth/token/accessors')).data.keys as string[];
+    let accessors: string[] = [accessor];
+    for (let i = 0; i < 100 && accessors.includes(accessor); i++) {
+      await sleep(50);
+      accessors = body(await send(vault, 'list', 'auth/token/accessors')).data.keys as string[];
+    }
     assert.equal(accessors.includes(accessor), false);
   });
 });

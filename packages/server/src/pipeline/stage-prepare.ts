@@ -52,5 +52,7 @@ export async function prepare(ctx: RequestContext): Promise<{ request: EngineReq
   }
   if (!spec.operations[operation] && invalid === undefined) invalid = unsupportedOperation();
   ctx.operation = operation;
-  return { request: { ...request, operation }, ...(invalid !== undefined && { invalid }) };
+  // Copy only when create/update changed the operation: most requests keep theirs.
+  const final = operation === request.operation ? request : { ...request, operation };
+  return invalid === undefined ? { request: final } : { request: final, invalid };
 }

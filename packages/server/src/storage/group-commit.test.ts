@@ -46,4 +46,39 @@ describe('GroupCommit', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(commits, 1);
   });
+
+  it('tells which queued group writes a key, and settles it after the commit', async () => {
+    const committed: number[][] = [];
+    const gc = new GroupCommit<number[]>(
+      (reqs) => {
+        committed.push(reqs.flat());
+        return reqs.map(() => undefined);
+      },
+      (req) => req.map(String),
+    );
+    const write = gc.enqueue([1, 2]);
+    const waitFor1 = gc.settledFor('1');
+    assert.ok(waitFor1 !== undefined);
+    assert.equal(gc.settledFor('3'), undefined);
+    assert.ok(gc.settledForPrefix('') !== undefined);
+    assert.equal(gc.settledForPrefix('9'), undefined);
+    await waitFor1;
+    // Waiting did not flush early: the group committed on its own schedule, once, and the
+    // writer's promise settled before the readers were let through.
+    assert.deepEqual(committed, [[1, 2]]);
+    await write;
+    assert.equal(gc.settledFor('1'), undefined);
+  });
+
+  it('settles a group that failed as a whole, so readers waiting on it go on', async () => {
+    const gc = new GroupCommit<string>(
+      () => {
+        throw new Error('disk full');
+      },
+      (req) => [req],
+    );
+    const write = gc.enqueue('k');
+    await gc.settledFor('k');
+    await assert.rejects(write, /disk full/);
+  });
 });

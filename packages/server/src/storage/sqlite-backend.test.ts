@@ -78,6 +78,59 @@ describe('SqliteBackend', () => {
     await backend.close();
   });
 
+  it('a read of another key while writes are queued neither flushes nor splits the group', async () => {
+    const backend = SqliteBackend.open(':memory:');
+    await backend.put('other', bytes('committed'));
+    const inner = backend as unknown as { applyGroup: (reqs: readonly unknown[]) => unknown[] };
+    const original = inner.applyGroup;
+    let groups = 0;
+    inner.applyGroup = (reqs) => {
+      groups++;
+      return original(reqs);
+    };
+    // The shape of a KV write under load: each request reads (its existence check) while the
+    // previous request's write is queued, then queues its own write.
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      assert.deepEqual(await backend.get('other'), bytes('committed'));
+      writes.push(backend.put(`w/${i}`, bytes('v')));
+    }
+    await Promise.all(writes);
+    assert.equal(groups, 1);
+    await backend.close();
+  });
+
+  it('a read of a queued key waits for its group and never sees an uncommitted value', async () => {
+    const backend = SqliteBackend.open(':memory:');
+    await backend.put('k', bytes('old'));
+    const inner = backend as unknown as { applyGroup: (reqs: readonly unknown[]) => unknown[] };
+    const original = inner.applyGroup;
+    const events: string[] = [];
+    inner.applyGroup = (reqs) => {
+      events.push('commit');
+      return original(reqs);
+    };
+    const write = backend.put('k', bytes('new')).then(() => events.push('write acknowledged'));
+    const read = backend.get('k').then((v) => {
+      events.push('read answered');
+      return v;
+    });
+    assert.deepEqual(await read, bytes('new'));
+    await write;
+    assert.deepEqual(events, ['commit', 'write acknowledged', 'read answered']);
+    await backend.close();
+  });
+
+  it('a read of a key whose group rolls back sees the committed value', async () => {
+    const backend = SqliteBackend.open(':memory:');
+    await backend.put('k', bytes('old'));
+    const bad = { type: 'put', key: '', value: bytes('x') } as const;
+    const failed = backend.batch([{ type: 'put', key: 'k', value: bytes('new') }, bad]);
+    assert.deepEqual(await backend.get('k'), bytes('old'));
+    await assert.rejects(failed);
+    await backend.close();
+  });
+
   it('rejects operations after close', async () => {
     const backend = SqliteBackend.open(':memory:');
     await backend.close();

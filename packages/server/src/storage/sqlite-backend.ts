@@ -20,11 +20,14 @@ const KEYS_PAGE = 512;
  * Reads are synchronous prepared statements. Writes go through group commit: every put, delete
  * and batch issued in one event-loop turn shares a transaction and a single fsync.
  *
- * Read-your-writes: a read that finds writes still queued first flushes them synchronously,
- * then reads. We chose this over answering from the queue because a queued write is not yet
- * durable: serving it would let a reader act on a value (a rotated password) that a power cut
- * could still erase. Flushing early costs the fsync that the scheduled flush was about to pay
- * anyway, and when nothing is queued (the common case) the read path is a single statement.
+ * Read-your-writes without early flushes: a read of a key that a queued write touches waits
+ * for that group's commit (the fsync the scheduled flush is about to pay anyway) and then reads
+ * SQLite; a read of any other key reads SQLite at once, because its committed value is current.
+ * INVARIANT: nothing uncommitted is ever served. We chose waiting over answering from the queue
+ * because a queued write is not yet durable: serving it would let a reader act on a value (a
+ * rotated password) that a power cut could still erase. We chose it over flushing early (what
+ * this backend did first) because that split every group at the first overlapping read, and a
+ * KV write's own existence check is such a read: every write paid its own fsync.
  */
 export class SqliteBackend implements StorageBackend {
   readonly type = 'sqlite';
@@ -77,7 +80,10 @@ export class SqliteBackend implements StorageBackend {
         }
       }),
     );
-    this.writes = new GroupCommit((requests) => this.applyGroup(requests));
+    this.writes = new GroupCommit(
+      (requests) => this.applyGroup(requests),
+      (ops) => ops.map((op) => op.key),
+    );
   }
 
   /**
@@ -108,10 +114,16 @@ export class SqliteBackend implements StorageBackend {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     assertStorageKey(key);
-    this.beforeRead();
+    this.assertOpen();
+    const queued = this.writes.settledFor(key);
+    if (queued !== undefined) {
+      await queued;
+      this.assertOpen();
+    }
     const value = this.getStmt.get(key);
-    // better-sqlite3 hands out a fresh Buffer per row; expose a plain Uint8Array copy.
-    return value === undefined ? undefined : copyBytes(value);
+    // better-sqlite3 copies each value into a Buffer over its own ArrayBuffer (never Node's
+    // shared pool), so a plain Uint8Array view of it is already a private copy.
+    return value === undefined ? undefined : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
 
   put(key: string, value: Uint8Array): Promise<void> {
@@ -134,7 +146,7 @@ export class SqliteBackend implements StorageBackend {
    * whole subtree is jumped over by seeking to `<folder>0` ('0' is the byte after '/').
    */
   async list(prefix: string): Promise<string[]> {
-    this.beforeRead();
+    await this.beforeRead(prefix);
     const upper = upperBound(prefix);
     const out: string[] = [];
     let key = this.firstAtOrAfter.get(prefix, upper);
@@ -157,7 +169,7 @@ export class SqliteBackend implements StorageBackend {
     const upper = upperBound(prefix);
     let after: string | undefined;
     for (;;) {
-      this.beforeRead();
+      await this.beforeRead(prefix);
       // Start at the prefix itself on the first page (`key > ''` would also skip nothing).
       const page = after === undefined ? this.firstPage(prefix, upper) : this.pageAfter.all(after, upper, KEYS_PAGE);
       yield* page;
@@ -185,9 +197,17 @@ export class SqliteBackend implements StorageBackend {
     return this.writes.enqueue(ops);
   }
 
-  private beforeRead(): void {
+  /** Waits for a queued group that writes under `prefix` (read-your-writes for LIST and scans). */
+  private async beforeRead(prefix: string): Promise<void> {
+    this.assertOpen();
+    const queued = this.writes.settledForPrefix(prefix);
+    if (queued === undefined) return;
+    await queued;
+    this.assertOpen();
+  }
+
+  private assertOpen(): void {
     if (this.closed) throw closedError();
-    if (this.writes.pending > 0) this.writes.flush();
   }
 }
 

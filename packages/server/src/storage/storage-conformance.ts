@@ -180,6 +180,15 @@ export function describeStorageConformance(
       assert.deepEqual(await s.get('ryw'), bytes('v2'));
     });
 
+    it('reads issued after a write was issued see it, for the key, a parent LIST and a key scan', async () => {
+      const pending = [s.put('ryw2/a/x', bytes('1')), s.put('ryw2/b', bytes('2')), s.put('elsewhere', bytes('3'))];
+      assert.deepEqual(await s.get('ryw2/b'), bytes('2'));
+      assert.deepEqual(await s.list('ryw2/a/'), ['x']);
+      assert.deepEqual(await collect(s.keys('ryw2/a/')), ['ryw2/a/x']);
+      assert.equal(await s.get('ryw2/never'), undefined);
+      await Promise.all(pending);
+    });
+
     it('keeps the last of several queued writes to one key', async () => {
       const writes = [s.put('last', bytes('1')), s.put('last', bytes('2')), s.delete('last'), s.put('last', bytes('3'))];
       await Promise.all(writes);

@@ -22,5 +22,7 @@ export const kvEngine: EngineFactory = async (ctx: EngineContext): Promise<Engin
   return {
     kind: 'secrets',
     paths: [pathConfig(kv), pathData(kv), ...pathsDelete(kv), pathMetadata(kv), pathSubkeys(kv)],
+    // Sealing or unmounting closes the engine: the decoded records it caches go with it.
+    close: async () => kv.close(),
   };
 };

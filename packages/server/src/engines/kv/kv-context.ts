@@ -1,9 +1,10 @@
 import type { Clock, EngineRequest, MountEntry } from '../../framework/engine.js';
 import { invalidRequest, VaultError } from '../../errors.js';
 import { KeyedMutex } from '../../framework/keyed-mutex.js';
-import { VersionStore } from './version-store.js';
+import type { StorageView } from '../../storage/storage-view.js';
+import { KvRecordCaches, VersionStore } from './version-store.js';
 
-/** What every KV v2 path group shares: one clock and one lock table per mount. */
+/** What every KV v2 path group shares: one clock, one lock table and the record caches per mount. */
 export interface KvContext {
   readonly clock: Clock;
   readonly locks: KeyedMutex;
@@ -11,14 +12,34 @@ export interface KvContext {
   store(req: EngineRequest<unknown>): VersionStore;
   /** Now, as Vault writes times: RFC 3339 with fractional seconds, UTC. */
   nowIso(): string;
+  /** Drops every cached record (the engine closes: seal or unmount). */
+  close(): void;
 }
 
 export function createKvContext(clock: Clock): KvContext {
+  // Keyed by view: the router hands every request of a mount the same view; anything else
+  // (another view over other data) gets caches of its own rather than a wrong hit.
+  let caches = new WeakMap<StorageView, KvRecordCaches>();
+  const live = new Set<KvRecordCaches>();
+  const cachesOf = (view: StorageView): KvRecordCaches => {
+    let found = caches.get(view);
+    if (found === undefined) {
+      found = new KvRecordCaches();
+      caches.set(view, found);
+      live.add(found);
+    }
+    return found;
+  };
   return {
     clock,
     locks: new KeyedMutex(),
-    store: (req) => new VersionStore(req.storage),
+    store: (req) => new VersionStore(req.storage, cachesOf(req.storage)),
     nowIso: () => new Date(clock.now()).toISOString(),
+    close() {
+      for (const c of live) c.clear();
+      live.clear();
+      caches = new WeakMap();
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StorageOp } from '../../storage/storage-backend.js';
 import { encodeJson, type StorageView } from '../../storage/storage-view.js';
+import { RecordCache } from './record-cache.js';
 
 /**
  * The storage layout of a KV v2 mount, inside the mount's (barrier-encrypted) view:
@@ -69,29 +70,71 @@ export function newMetadata(now: string): KeyMetadata {
   };
 }
 
-const versionPrefix = (path: string) =>
-  `${VERSIONS_PREFIX}${createHash('sha256').update(path).digest('hex')}/`;
+/** Secrets whose metadata each mount keeps decoded in memory (≈ 1 KiB each with 10 versions). */
+const METADATA_CACHE_ENTRIES = 4096;
+/** path → its version-key prefix; a SHA-256 per request showed in the read profile. */
+const PREFIX_MEMO_ENTRIES = 4096;
+const prefixMemo = new Map<string, string>();
+
+const versionPrefix = (path: string): string => {
+  let prefix = prefixMemo.get(path);
+  if (prefix === undefined) {
+    prefix = `${VERSIONS_PREFIX}${createHash('sha256').update(path).digest('hex')}/`;
+    if (prefixMemo.size >= PREFIX_MEMO_ENTRIES) prefixMemo.clear();
+    prefixMemo.set(path, prefix);
+  }
+  return prefix;
+};
 const versionKey = (path: string, version: number) => `${versionPrefix(path)}${version}`;
 
-/** Reads and writes one mount's KV v2 records. Callers hold the path's lock around writes. */
+/**
+ * The decoded records of one mount's view (see record-cache.ts for what is kept and why).
+ * One per view: the engine keeps them and drops them on close (seal, unmount).
+ */
+export class KvRecordCaches {
+  readonly metadata = new RecordCache(METADATA_CACHE_ENTRIES);
+  readonly config = new RecordCache(1);
+
+  clear(): void {
+    this.metadata.clear();
+    this.config.clear();
+  }
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads and writes one mount's KV v2 records. Callers hold the path's lock around writes
+ * (CONFIG_LOCK in path-config.ts for the config): the record caches rely on it.
+ */
 export class VersionStore {
-  constructor(private readonly storage: StorageView) {}
+  constructor(
+    private readonly storage: StorageView,
+    private readonly caches: KvRecordCaches = new KvRecordCaches(),
+  ) {}
 
   async config(): Promise<KvConfig> {
-    return { ...emptyConfig(), ...(await this.storage.getJson<Partial<KvConfig>>(CONFIG_KEY)) };
+    const json = await this.cachedRead(this.caches.config, CONFIG_KEY, CONFIG_KEY);
+    return { ...emptyConfig(), ...(json === null ? undefined : (JSON.parse(json) as Partial<KvConfig>)) };
   }
 
   putConfig(config: KvConfig): Promise<void> {
-    return this.storage.putJson(CONFIG_KEY, config);
+    return this.cachedWrite(this.caches.config, CONFIG_KEY, JSON.stringify(config), (value) =>
+      this.storage.put(CONFIG_KEY, value),
+    );
   }
 
-  metadata(path: string): Promise<KeyMetadata | undefined> {
-    return this.storage.getJson<KeyMetadata>(META_PREFIX + path);
+  /** A fresh object each call: callers may mutate it and write it back. */
+  async metadata(path: string): Promise<KeyMetadata | undefined> {
+    const json = await this.cachedRead(this.caches.metadata, path, META_PREFIX + path);
+    return json === null ? undefined : (JSON.parse(json) as KeyMetadata);
   }
 
   /** Writes metadata alone (settings, deletion marks): no version data changes. */
   putMetadata(path: string, meta: KeyMetadata): Promise<void> {
-    return this.storage.putJson(META_PREFIX + path, meta);
+    return this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
+      this.storage.put(META_PREFIX + path, value),
+    );
   }
 
   /** The data of one version, or undefined when it was destroyed or pruned meanwhile. */
@@ -130,8 +173,9 @@ export class VersionStore {
       }
       meta.oldest_version = Math.max(meta.oldest_version, cutoff + 1);
     }
-    ops.push({ type: 'put', key: META_PREFIX + path, value: encodeJson(meta) });
-    await this.storage.batch(ops);
+    await this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
+      this.storage.batch([...ops, { type: 'put', key: META_PREFIX + path, value }]),
+    );
     return version;
   }
 
@@ -145,8 +189,9 @@ export class VersionStore {
       ops.push({ type: 'delete', key: versionKey(path, n) });
     }
     if (ops.length === 0) return;
-    ops.push({ type: 'put', key: META_PREFIX + path, value: encodeJson(meta) });
-    await this.storage.batch(ops);
+    await this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
+      this.storage.batch([...ops, { type: 'put', key: META_PREFIX + path, value }]),
+    );
   }
 
   /** Removes the metadata and every version of a secret, in one batch. */
@@ -154,11 +199,43 @@ export class VersionStore {
     const ops: StorageOp[] = [];
     for await (const key of this.storage.keys(versionPrefix(path))) ops.push({ type: 'delete', key });
     ops.push({ type: 'delete', key: META_PREFIX + path });
+    const cache = this.caches.metadata;
+    cache.beginWrite(path);
     await this.storage.batch(ops);
+    cache.endWrite(path, null);
   }
 
   /** One level of secret names under `prefix` ('' or ending in '/'), folders ending in '/'. */
   list(prefix: string): Promise<string[]> {
     return this.storage.list(META_PREFIX + prefix);
   }
+
+  /** The JSON text at `storageKey` (`null` when absent), from `cache` when it has it. */
+  private async cachedRead(cache: RecordCache, key: string, storageKey: string): Promise<string | null> {
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const stamp = cache.stamp(key);
+    const bytes = await this.storage.get(storageKey);
+    const json = bytes === undefined ? null : decoder.decode(bytes);
+    cache.fill(key, json, stamp);
+    return json;
+  }
+
+  /**
+   * Writes a record through `write` and, once it is durable, caches its text. The caller holds
+   * the record's lock. INVARIANT: the cache never holds a record before it is committed; if the
+   * write fails the entry stays invalid and the next read goes to storage.
+   */
+  private async cachedWrite(
+    cache: RecordCache,
+    key: string,
+    json: string,
+    write: (value: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    cache.beginWrite(key);
+    await write(encoder.encode(json));
+    cache.endWrite(key, json);
+  }
 }
+
+const encoder = new TextEncoder();
