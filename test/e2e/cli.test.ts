@@ -308,7 +308,7 @@ describe('the secretum CLI against a real server process (SQLite storage)', { ti
     fails(await cli(['kv', 'get', '-bogus', 'secret/app/db']), 2, /^Error: unknown option `--bogus`; see `secretum kv get --help`$/);
     fails(await cli(['kv', 'get']), 2, /^Error: missing required argument `path`/);
     fails(await cli(['kv', 'get', '-version=abc', 'secret/app/db']), 2, /^Error: `-version` must be an integer/);
-    fails(await cli(['kv', 'get', '-format=yaml', 'secret/app/db']), 2, /^Error: `-format` must be "table" or "json", got `yaml`$/);
+    fails(await cli(['kv', 'get', '-format=xml', 'secret/app/db']), 2, /^Error: `-format` must be "table", "json" or "yaml", got `xml`$/);
     fails(await cli(['kv', 'destroy', '-versions=a', 'secret/app/db']), 2, /^Error: `-versions` must be/);
     fails(await cli(['kv', 'get', 'secret']), 2, /^Error: no secret path in `secret`$/);
     fails(await secretum(['status'], { VAULT_ADDR: 'not-a-url' }), 2, /^Error: VAULT_ADDR must be an http\(s\) URL, got `not-a-url`$/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CliError } from './errors.js';
-import { columns, fieldValue, formatValue, keyList, keyValueTable, resolveFormat, toJson } from './output.js';
+import { columns, fieldValue, formatValue, keyList, keyValueTable, resolveFormat, structured, toJson, toYaml } from './output.js';
 
 describe('output', () => {
   it('aligns a Key/Value table, sorted, with Vault value forms', () => {
@@ -36,7 +36,54 @@ describe('output', () => {
     assert.equal(resolveFormat('JSON', {}), 'json');
     assert.equal(resolveFormat(undefined, { VAULT_FORMAT: 'json' }), 'json');
     assert.equal(resolveFormat(undefined, {}), 'table');
-    assert.throws(() => resolveFormat('yaml', {}), CliError);
+    assert.equal(resolveFormat('yaml', {}), 'yaml');
+    assert.equal(resolveFormat(undefined, { VAULT_FORMAT: 'yml' }), 'yaml');
+    assert.throws(() => resolveFormat('xml', {}), { message: 'Error: `-format` must be "table", "json" or "yaml", got `xml`' });
+  });
+
+  it('prints YAML in block style, quoting strings that would read as something else', () => {
+    const value = {
+      'userpass/': { type: 'userpass', options: null, local: false, ttl: 0, tags: ['a', 'b'], config: { empty: {} } },
+      looks_like_bool: 'true',
+      looks_like_number: '1.0',
+      colon: 'a: b',
+      empty: '',
+      skipped: undefined,
+    };
+    assert.equal(
+      toYaml(value),
+      [
+        'userpass/:',
+        '  type: userpass',
+        '  options: null',
+        '  local: false',
+        '  ttl: 0',
+        '  tags:',
+        '    - a',
+        '    - b',
+        '  config:',
+        '    empty: {}',
+        'looks_like_bool: "true"',
+        'looks_like_number: "1.0"',
+        'colon: "a: b"',
+        'empty: ""',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps long and multi-line strings whole in YAML', () => {
+    const token = `hvs.${'x'.repeat(200)}`;
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const text = toYaml({ token, pem, list: [] });
+    assert.ok(text.includes(`token: ${token}\n`), text);
+    assert.ok(text.includes('pem: |\n  -----BEGIN CERTIFICATE-----\n  MIIB\n  -----END CERTIFICATE-----\n'), text);
+    assert.ok(text.endsWith('list: []\n'), text);
+  });
+
+  it('structured picks JSON or YAML', () => {
+    assert.equal(structured('json', ['read']), '[\n  "read"\n]\n');
+    assert.equal(structured('yaml', ['read']), '- read\n');
   });
 
   it('prints one field raw', () => {

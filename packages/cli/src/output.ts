@@ -1,18 +1,39 @@
+import { stringify as stringifyYaml } from 'yaml';
 import type { CliIo } from './io.js';
 import { usageError } from './errors.js';
 
-export type Format = 'table' | 'json';
+export type Format = 'table' | 'json' | 'yaml';
 
-/** Validates `-format`; VAULT_FORMAT is the fallback, as in Vault. */
+const FORMATS: readonly Format[] = ['table', 'json', 'yaml'];
+
+/** Validates `-format`; VAULT_FORMAT is the fallback, as in Vault (`yml` is Vault's alias for `yaml`). */
 export function resolveFormat(flag: string | undefined, env: CliIo['env']): Format {
-  const value = (flag ?? env['VAULT_FORMAT'] ?? 'table').toLowerCase();
-  if (value !== 'table' && value !== 'json') throw usageError(`\`-format\` must be "table" or "json", got \`${value}\``);
-  return value;
+  const raw = (flag ?? env['VAULT_FORMAT'] ?? 'table').toLowerCase();
+  const value = raw === 'yml' ? 'yaml' : raw;
+  if (!(FORMATS as readonly string[]).includes(value)) throw usageError(`\`-format\` must be "table", "json" or "yaml", got \`${raw}\``);
+  return value as Format;
 }
 
 /** Pretty JSON with a final newline. */
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Block-style YAML of a JSON value, as `vault -format=yaml` prints it. The value goes through
+ * JSON first so that what YAML shows is exactly what `-format=json` shows (no `undefined`, no
+ * class instances). Strings YAML would read as another type (`"true"`, `"1.0"`, `"null"`) are
+ * quoted; multi-line strings (PEM blocks) become `|` literals; nothing is folded, so a token or a
+ * certificate line is never split.
+ */
+export function toYaml(value: unknown): string {
+  const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+  return stringifyYaml(json, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** The machine-readable rendering of `value` for `-format=json|yaml`. */
+export function structured(format: Exclude<Format, 'table'>, value: unknown): string {
+  return format === 'yaml' ? toYaml(value) : toJson(value);
 }
 
 /** Vault's rendering of one value in a table: `n/a` for null, `[a b]` for lists, `map[k:v]` for objects. */

@@ -9,6 +9,11 @@ import { tokenCommand } from './commands/token.js';
 import { leaseCommand } from './commands/lease.js';
 import { policyCommand } from './commands/policy.js';
 import { auditCommand } from './commands/audit.js';
+import { authCommand } from './commands/auth.js';
+import { completionCommand } from './commands/completion.js';
+import { loginCommand } from './commands/login.js';
+import { printCommand } from './commands/print.js';
+import { tokenCapabilitiesCommand } from './commands/token-capabilities.js';
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -21,11 +26,15 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(operatorCommand(io));
   program.addCommand(statusCommand(io));
   program.addCommand(kvCommand(io));
-  program.addCommand(tokenCommand(io));
+  program.addCommand(tokenCommand(io).addCommand(tokenCapabilitiesCommand(io)));
   program.addCommand(leaseCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(auditCommand(io));
   program.addCommand(secretsCommand(io));
+  program.addCommand(authCommand(io));
+  program.addCommand(loginCommand(io));
+  program.addCommand(printCommand(io));
+  program.addCommand(completionCommand(io));
   addGenericCommands(program, io);
   configure(program, io);
   return program;

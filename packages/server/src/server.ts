@@ -191,9 +191,12 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     pendingIdentity = identity;
     authorizer.setGroupResolver((entityId) => identity.groupsOf(entityId));
     identity.onChange(() => authorizer.invalidate());
-    mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock, (entry) =>
-      expiration.revokeMount(entry.uuid),
-    );
+    // Disabling a mount revokes its leases first; disabling an auth method also revokes the
+    // tokens it issued.
+    mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock, async (entry) => {
+      await expiration.revokeMount(entry.uuid);
+      if (entry.kind === 'auth') await store.revokeByPathPrefix(entry.path);
+    });
     await mounts.load(options.dev ? [{ path: 'secret/', type: 'kv', options: { version: '2' }, description: 'key/value secret storage' }] : []);
     await authorizer.policies.load(policyView(barrier.view('sys/')));
     await expiration.restore();

@@ -4,7 +4,7 @@ import { parseKeyValues } from '../args.js';
 import { createContext, withClientFlags, type ClientFlags } from '../context.js';
 import { api, CliError, EXIT_ERROR, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { columns, toJson } from '../output.js';
+import { columns, structured } from '../output.js';
 import { verifyAuditLog } from './audit-verify.js';
 
 interface DeviceInfo {
@@ -56,7 +56,7 @@ export function auditCommand(io: CliIo): Command {
     .action(async (flags: ClientFlags & { detailed?: boolean }) => {
       const ctx = createContext(flags, io);
       const devices = await listDevices(ctx.client.read.bind(ctx.client));
-      if (ctx.format === 'json') return io.out(toJson(devices));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, devices));
       const names = Object.keys(devices).sort();
       if (names.length === 0) return io.out('No audit devices are enabled.\n');
       const header = flags.detailed ? ['Path', 'Type', 'Description', 'Options'] : ['Path', 'Type', 'Description'];
@@ -134,7 +134,7 @@ export function auditCommand(io: CliIo): Command {
         rows.push(...(data?.entries ?? []));
         after = data?.next_cursor ?? undefined;
       } while (after !== undefined);
-      if (ctx.format === 'json') return io.out(toJson(rows));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, rows));
       if (rows.length === 0) return io.out('No matching audit entries.\n');
       io.out(columns(['Time', 'Who', 'Operation', 'Path', 'Decision', 'Policies', 'Status'], rows.map(reportRow)));
     });

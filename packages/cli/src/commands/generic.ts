@@ -4,7 +4,7 @@ import { parseKeyValues } from '../args.js';
 import { createContext, withClientFlags, type ClientFlags, type CommandContext } from '../context.js';
 import { api, apiOrMissing, CliError, EXIT_USAGE } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { fieldValue, keyList, keyValueTable, toJson } from '../output.js';
+import { fieldValue, keyList, keyValueTable, structured } from '../output.js';
 import { printAuth } from './token.js';
 
 /** `secretum read|write|list|delete PATH` for any path, and `secretum unwrap`. */
@@ -43,7 +43,7 @@ export function addGenericCommands(program: Command, io: CliIo): void {
     .action(async (path: string, flags: ClientFlags) => {
       const ctx = createContext(flags, io);
       const keys = await api(`listing ${path}`, () => ctx.client.list(path));
-      if (ctx.format === 'json') return io.out(toJson(keys));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, keys));
       if (keys.length === 0) throw new CliError(`No value found at ${path}`, EXIT_USAGE);
       io.out(keyList(keys));
     });
@@ -97,7 +97,7 @@ function printResponse(ctx: CommandContext, path: string, result: VaultResponse<
     : undefined;
   // As in Vault, `-field=wrapping_token` picks from the wrap rows of a wrapped reply.
   if (field !== undefined) return ctx.io.out(fieldValue(wrap ?? data, field, path));
-  if (ctx.format === 'json') return ctx.io.out(toJson(result));
+  if (ctx.format !== 'table') return ctx.io.out(structured(ctx.format, result));
   const lease: Record<string, unknown> = {};
   if (result.lease_id) {
     lease['lease_id'] = result.lease_id;

@@ -4,7 +4,7 @@ import { parseInteger } from '../args.js';
 import { createContext } from '../context.js';
 import { api, apiOrMissing, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { columns, keyValueTable, sectionTitle, toJson } from '../output.js';
+import { columns, keyValueTable, sectionTitle, structured } from '../output.js';
 import { kvLeaf, kvTarget, type KvFlags } from './kv-path.js';
 
 interface MetadataPutFlags extends KvFlags {
@@ -26,7 +26,7 @@ export function kvMetadataCommand(io: CliIo): Command {
       const t = kvTarget(ctx, arg, flags);
       const p = t.apiPath('metadata');
       const result = await apiOrMissing(`reading ${p}`, p, () => t.kv.readMetadata(t.path));
-      if (ctx.format === 'json') return io.out(toJson(result));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, result));
       const { versions, ...rest } = result.data;
       const rows = Object.entries(versions ?? {})
         .sort(([a], [b]) => Number(a) - Number(b))

@@ -4,7 +4,7 @@ import { parseInteger, parseKeyValues, parseVersions } from '../args.js';
 import { createContext, type CommandContext } from '../context.js';
 import { api, apiOrMissing, CliError, EXIT_USAGE, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { fieldValue, keyList, keyValueTable, sectionTitle, toJson } from '../output.js';
+import { fieldValue, keyList, keyValueTable, sectionTitle, structured } from '../output.js';
 import { kvMetadataCommand } from './kv-metadata.js';
 import { kvLeaf, kvTarget, type KvFlags } from './kv-path.js';
 
@@ -27,7 +27,7 @@ export function kvCommand(io: CliIo): Command {
       const data = secret.data?.data;
       if (data === null || data === undefined) throw new CliError(`No value found at ${p}`, EXIT_USAGE);
       if (flags.field !== undefined) return io.out(fieldValue(data, flags.field, p));
-      if (ctx.format === 'json') return io.out(toJson(secret));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, secret));
       io.out(
         `${secretPathBlock(p)}\n${sectionTitle('Metadata')}${keyValueTable({ ...secret.data.metadata })}\n` +
           `${sectionTitle('Data')}${keyValueTable(data)}`,
@@ -104,7 +104,7 @@ export function kvCommand(io: CliIo): Command {
       const t = kvTarget(ctx, arg, flags, true);
       const p = t.apiPath('metadata');
       const keys = await api(`listing ${p}`, () => t.kv.list(t.path));
-      if (ctx.format === 'json') return io.out(toJson(keys));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, keys));
       if (keys.length === 0) throw new CliError(`No value found at ${p}`, EXIT_USAGE);
       io.out(keyList(keys));
     });
@@ -118,6 +118,6 @@ function secretPathBlock(path: string): string {
 }
 
 function printWrite(ctx: CommandContext, path: string, result: { data: KvVersionMetadata }): void {
-  if (ctx.format === 'json') return ctx.io.out(toJson(result));
+  if (ctx.format !== 'table') return ctx.io.out(structured(ctx.format, result));
   ctx.io.out(`${secretPathBlock(path)}\n${sectionTitle('Metadata')}${keyValueTable({ ...result.data })}`);
 }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createContext, withClientFlags, type ClientFlags } from '../context.js';
 import { api, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { keyValueTable, toJson } from '../output.js';
+import { keyValueTable, structured } from '../output.js';
 
 /** `secretum lease renew|revoke|lookup|list`, as `vault lease …`. */
 export function leaseCommand(io: CliIo): Command {
@@ -14,7 +14,7 @@ export function leaseCommand(io: CliIo): Command {
     .action(async (id: string, flags: ClientFlags) => {
       const ctx = createContext(flags, io);
       const result = await api('looking up lease', () => ctx.client.lease.lookup(id));
-      io.out(ctx.format === 'json' ? toJson(result) : keyValueTable({ ...result }));
+      io.out(ctx.format !== 'table' ? structured(ctx.format, result) : keyValueTable({ ...result }));
     });
 
   withClientFlags(lease.command('renew'))
@@ -25,7 +25,7 @@ export function leaseCommand(io: CliIo): Command {
       const ctx = createContext(flags, io);
       const increment = flags.increment === undefined ? 0 : seconds(flags.increment);
       const result = await api('renewing lease', () => ctx.client.lease.renew(id, increment));
-      io.out(ctx.format === 'json' ? toJson(result) : keyValueTable({ ...result }));
+      io.out(ctx.format !== 'table' ? structured(ctx.format, result) : keyValueTable({ ...result }));
     });
 
   withClientFlags(lease.command('revoke'))
@@ -45,7 +45,7 @@ export function leaseCommand(io: CliIo): Command {
       const ctx = createContext(flags, io);
       const keys = await api('listing leases', () => ctx.client.lease.list(prefix));
       if (keys.length === 0) throw usageError(`no leases under \`${prefix}\``);
-      io.out(ctx.format === 'json' ? toJson(keys) : ['Keys', '----', ...keys, ''].join('\n'));
+      io.out(ctx.format !== 'table' ? structured(ctx.format, keys) : ['Keys', '----', ...keys, ''].join('\n'));
     });
 
   return lease;

@@ -4,7 +4,7 @@ import { parseInteger } from '../args.js';
 import { createContext, withClientFlags, type ClientFlags, type CommandContext } from '../context.js';
 import { api, CliError, EXIT_USAGE, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { keyValueTable, toJson } from '../output.js';
+import { keyValueTable, structured } from '../output.js';
 
 /** `secretum operator …`: init, unseal, seal, status, rotate, key-status. */
 export function operatorCommand(io: CliIo): Command {
@@ -20,7 +20,7 @@ export function operatorCommand(io: CliIo): Command {
       const result = await api('initializing', () =>
         ctx.client.sys.init({ secret_shares: flags.keyShares, secret_threshold: flags.keyThreshold }),
       );
-      if (ctx.format === 'json') return io.out(toJson(result));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, result));
       const lines = result.keys_base64.map((key, i) => `Unseal Key ${i + 1}: ${key}`);
       io.out(
         `${lines.join('\n')}\n\nInitial Root Token: ${result.root_token}\n\n` +
@@ -63,7 +63,7 @@ export function operatorCommand(io: CliIo): Command {
       const ctx = createContext(flags, io);
       await api('rotating key', () => ctx.client.sys.rotate());
       const status = await api('checking key status', () => ctx.client.sys.keyStatus());
-      if (ctx.format === 'json') return io.out(toJson(status));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, status));
       io.out(`Success! Rotated key\n\n${keyValueTable({ 'Key Term': status.term, 'Install Time': status.install_time }, false)}`);
     });
 
@@ -72,7 +72,7 @@ export function operatorCommand(io: CliIo): Command {
     .action(async (flags: ClientFlags) => {
       const ctx = createContext(flags, io);
       const status = await api('reading key status', () => ctx.client.sys.keyStatus());
-      if (ctx.format === 'json') return io.out(toJson(status));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, status));
       io.out(
         keyValueTable(
           { 'Key Term': status.term, 'Install Time': status.install_time, 'Encryption Count': status.encryptions },
@@ -97,7 +97,7 @@ export function statusCommand(io: CliIo): Command {
 }
 
 function printSealStatus(ctx: CommandContext, status: SealStatus): void {
-  if (ctx.format === 'json') return ctx.io.out(toJson(status));
+  if (ctx.format !== 'table') return ctx.io.out(structured(ctx.format, status));
   const rows: Record<string, unknown> = {
     'Seal Type': status.type,
     Initialized: status.initialized,

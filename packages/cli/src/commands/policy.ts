@@ -3,7 +3,7 @@ import { collect } from '../args.js';
 import { createContext, withClientFlags, type ClientFlags } from '../context.js';
 import { api, apiOrMissing, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { keyValueTable, toJson } from '../output.js';
+import { keyValueTable, structured } from '../output.js';
 
 interface ExplainFlags extends ClientFlags {
   path?: string;
@@ -45,7 +45,7 @@ export function policyCommand(io: CliIo): Command {
       const ctx = createContext(flags, io);
       const path = `sys/policies/cedar/${encodeURIComponent(name)}`;
       const res = await apiOrMissing('reading policy', path, () => ctx.client.read<{ name: string; policy: string }>(path));
-      if (ctx.format === 'json') io.out(toJson(res.data));
+      if (ctx.format !== 'table') io.out(structured(ctx.format, res.data));
       else io.out(res.data.policy.endsWith('\n') ? res.data.policy : `${res.data.policy}\n`);
     });
 
@@ -54,7 +54,7 @@ export function policyCommand(io: CliIo): Command {
     .action(async (flags: ClientFlags) => {
       const ctx = createContext(flags, io);
       const keys = await api('listing policies', () => ctx.client.list('sys/policies/cedar'));
-      io.out(ctx.format === 'json' ? toJson(keys) : keys.map((k) => `${k}\n`).join(''));
+      io.out(ctx.format !== 'table' ? structured(ctx.format, keys) : keys.map((k) => `${k}\n`).join(''));
     });
 
   withClientFlags(policy.command('delete'))
@@ -95,7 +95,7 @@ export function policyCommand(io: CliIo): Command {
         }),
       );
       const data = res?.data ?? {};
-      io.out(ctx.format === 'json' ? toJson(data) : `${keyValueTable(data, false)}\n`);
+      io.out(ctx.format !== 'table' ? structured(ctx.format, data) : `${keyValueTable(data, false)}\n`);
     });
 
   return policy;

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { createContext, withClientFlags, type ClientFlags } from '../context.js';
 import { api, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { columns, toJson } from '../output.js';
+import { columns, structured } from '../output.js';
 
 interface EnableFlags extends ClientFlags {
   path?: string;
@@ -64,7 +64,7 @@ export function secretsCommand(io: CliIo): Command {
     .action(async (flags: ClientFlags) => {
       const ctx = createContext(flags, io);
       const mounts = await api('listing secrets engines', () => ctx.client.sys.mounts());
-      if (ctx.format === 'json') return io.out(toJson(mounts));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, mounts));
       const rows = Object.entries(mounts)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([path, m]) => [path, m.options?.['version'] ? `${m.type} (v${m.options['version']})` : m.type, m.accessor ?? '', m.description || 'n/a']);

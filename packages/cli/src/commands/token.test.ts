@@ -162,7 +162,7 @@ describe('secretum token, secrets, read/write/list/delete', () => {
     const badAddress = await runCli(['status'], { env: { VAULT_ADDR: '127.0.0.1:8200' } });
     assert.deepEqual([badAddress.code, badAddress.stderr], [2, 'Error: VAULT_ADDR must be an http(s) URL, got `127.0.0.1:8200`\n']);
     assert.equal(fake.requests.length, 0);
-    const badFormat = await runCli(['read', '-format=yaml', 'x'], { env });
-    assert.deepEqual([badFormat.code, badFormat.stderr], [2, 'Error: `-format` must be "table" or "json", got `yaml`\n']);
+    const badFormat = await runCli(['read', '-format=xml', 'x'], { env });
+    assert.deepEqual([badFormat.code, badFormat.stderr], [2, 'Error: `-format` must be "table", "json" or "yaml", got `xml`\n']);
   });
 });

@@ -4,7 +4,7 @@ import { collect, parseInteger } from '../args.js';
 import { createContext, withClientFlags, type ClientFlags, type CommandContext } from '../context.js';
 import { api, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { fieldValue, keyValueTable, toJson } from '../output.js';
+import { fieldValue, keyValueTable, structured } from '../output.js';
 
 interface CreateFlags extends ClientFlags {
   policy?: string[];
@@ -84,7 +84,7 @@ export function tokenCommand(io: CliIo): Command {
             ? ctx.client.token.lookupAccessor(value)
             : ctx.client.token.lookup(value),
       );
-      if (ctx.format === 'json') return io.out(toJson(result));
+      if (ctx.format !== 'table') return io.out(structured(ctx.format, result));
       io.out(keyValueTable({ ...result.data }));
     });
 
@@ -149,7 +149,7 @@ export function authRows(auth: VaultAuth): Record<string, unknown> {
 export function printAuth(ctx: CommandContext, result: VaultAuthResponse, field?: string): void {
   const rows = authRows(result.auth);
   if (field !== undefined) return ctx.io.out(fieldValue(rows, field, 'the token'));
-  if (ctx.format === 'json') return ctx.io.out(toJson(result));
+  if (ctx.format !== 'table') return ctx.io.out(structured(ctx.format, result));
   const warnings = (result.warnings ?? []).map((w) => `WARNING! ${w}\n\n`).join('');
   ctx.io.out(warnings + keyValueTable(rows, false));
 }

@@ -276,6 +276,16 @@ export class TokenStore {
     await this.revokeOne(hash);
   }
 
+  /**
+   * Revokes every token created under `prefix` (e.g. `auth/userpass/`): disabling an auth method
+   * revokes the tokens it issued, as Vault does.
+   */
+  async revokeByPathPrefix(prefix: string): Promise<number> {
+    const doomed = [...this.entries.values()].filter((e) => e.path.startsWith(prefix)).map((e) => e.hash);
+    for (const hash of doomed) await this.revoke(hash);
+    return doomed.length;
+  }
+
   /** Every token with an expiry, for the expiration manager to schedule after unseal. */
   *expiring(): Iterable<{ hash: string; expireTime: number }> {
     for (const e of this.entries.values()) if (e.expireTime !== 0) yield { hash: e.hash, expireTime: e.expireTime };
