@@ -19,6 +19,7 @@ import { RouteTable } from './framework/route-table.js';
 import { createHttpServer } from './http/create-http-server.js';
 import { SealManager } from './lifecycle/seal-manager.js';
 import { ExpirationManager } from './leases/expiration-manager.js';
+import { HaCoordinator } from './ha/ha-coordinator.js';
 import { createLogger } from './logger.js';
 import { leaseStatsByMount } from './metrics/lease-stats.js';
 import { Metrics } from './metrics/metrics.js';
@@ -109,7 +110,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const clock = systemClock;
   const rotationPolicies = parseRotationPolicies(config.rotation_policies);
   const backend = await createBackend(config.storage);
-  const barrier = new AesGcmBarrier(backend);
+  // On HA storage only the active node re-encrypts old keyring terms (see reloadKeyring).
+  const barrier = new AesGcmBarrier(backend, { upgradeOnlyWhenActive: backend.haLock !== undefined });
 
   // One authorizer and one audit broker for the process; the authorizer is warmed before the
   // first request (the Cedar WASM module stalls on first use).
@@ -234,7 +236,29 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     await s?.mounts.close();
   };
 
-  const seal = new SealManager({ backend, barrier, onUnsealed: activate, onSealing: deactivate });
+  // With a leader lock (PostgreSQL, etcd) an unsealed node serves only while it holds the lock;
+  // a standby forwards. Each node is unsealed with the Shamir keys on its own, as in Vault.
+  const ha = backend.haLock
+    ? new HaCoordinator({
+        lock: backend.haLock,
+        apiAddr: config.api_addr ?? `${config.listener.tls_disable ? 'http' : 'https'}://${config.listener.address}`,
+        becomeActive: async () => {
+          // The previous active node may have rotated the barrier key meanwhile.
+          await barrier.reloadKeyring();
+          await activate();
+        },
+        becomeStandby: deactivate,
+        log,
+        clock,
+      })
+    : undefined;
+  const seal = new SealManager({
+    backend,
+    barrier,
+    // start() returns at once: it runs inside the seal manager's queue.
+    onUnsealed: ha ? async () => ha.start() : activate,
+    onSealing: ha ? () => ha.stop() : deactivate,
+  });
   const lifecycle = createLifecycle({ seal, barrier, version: VERSION, activate, deactivate, rootToken: (id) => current().store.createRoot(id) });
 
   // Capabilities and explain resolve a path the way the router does, and look tokens up without
@@ -265,6 +289,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   };
   const sysSpec = systemEngine({
     lifecycle,
+    ...(ha && { ha }),
     mounts: () => current().mounts,
     clock,
     extraPaths: [
@@ -288,6 +313,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     metrics,
     log,
     clock,
+    ...(ha && { ha }),
   });
 
   rotation =
@@ -314,6 +340,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     ...(rootToken !== undefined && { rootToken }),
     ...(unsealKey !== undefined && { unsealKey }),
     async close() {
+      // Steps down and releases the leader lock, so a standby takes over at once.
+      await ha?.stop();
       await deactivate();
       await audit.close();
       barrier.seal();

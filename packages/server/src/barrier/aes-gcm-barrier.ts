@@ -10,6 +10,8 @@ import { isReservedPath, KEYRING_PATH } from './reserved-paths.js';
 
 /** Optional collaborators of {@link AesGcmBarrier}. */
 export interface BarrierOptions {
+  /** HA: the background re-encryption runs only on the active node (see `reloadKeyring`). */
+  upgradeOnlyWhenActive?: boolean;
   /** Told when the background upgrade cannot re-encrypt a value; it skips the value and goes on. */
   onUpgradeError?: (key: string, err: VaultError) => void;
   /** Clock for key install times (tests). */
@@ -109,7 +111,33 @@ export class AesGcmBarrier implements RawStore {
       return;
     }
     this.state = { rootKey: root, keyring, encryptions: 0 };
-    // An upgrade cut short by a seal or a restart resumes here.
+    // An upgrade cut short by a seal or a restart resumes here (on HA, when the node becomes active).
+    if (!this.options.upgradeOnlyWhenActive && keyring.upgradedTerm < keyring.activeTerm) this.upgrade.schedule();
+  }
+
+  /**
+   * Re-reads the keyring from storage with the root key held since unseal. A standby that becomes
+   * active calls it: the old active node may have rotated the key meanwhile. Resumes any
+   * unfinished re-encryption, which only the active node runs.
+   */
+  async reloadKeyring(): Promise<void> {
+    const s = this.unsealed();
+    const stored = await this.backend.get(KEYRING_PATH);
+    if (stored === undefined) throw invalidRequest('Vault is not initialized');
+    const plain = decryptValue((term) => (term === DIRECT_TERM ? s.rootKey : undefined), KEYRING_PATH, stored);
+    let keyring: Keyring;
+    try {
+      keyring = Keyring.decode(plain);
+    } finally {
+      plain.fill(0);
+    }
+    if (this.state !== s) {
+      keyring.wipe();
+      return;
+    }
+    // The old keyring holds a subset of the same keys; operations in flight may still use it,
+    // so it is dropped, not wiped.
+    s.keyring = keyring;
     if (keyring.upgradedTerm < keyring.activeTerm) this.upgrade.schedule();
   }
 

@@ -38,8 +38,10 @@ async function stages(deps: PipelineDeps, ctx: RequestContext): Promise<VaultRes
   const req = ctx.req;
   let audited = false;
   try {
+    // 2 before 1: an unsealed standby runs no services, so stage 1 alone would answer 503.
+    const forwarded = await checkStandby(deps, req); // 2
+    if (forwarded) return forwarded;
     checkSealed(deps, req); // 1
-    checkStandby(); // 2
     ctx.path = normalisePath(req.rawPath); // 3
     if (ctx.operation === 'list' && !ctx.path.endsWith('/')) ctx.path += '/';
     route(deps, ctx); // 4

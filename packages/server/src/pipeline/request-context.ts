@@ -10,6 +10,7 @@ import type { ExpirationManager } from '../leases/expiration-manager.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { EngineSpec } from '../framework/engine.js';
 import type { StorageView } from '../storage/storage-view.js';
+import type { StandbyRouter } from './stage-standby.js';
 import type { VaultRequest } from './vault-request.js';
 
 /** What the pipeline carries from stage to stage for one request. */
@@ -74,6 +75,8 @@ export interface PipelineDeps {
   /** Undefined while sealed. */
   services(): UnsealedServices | undefined;
   readonly authorizer: Authorizer;
+  /** HA coordination; absent when the storage backend has no leader lock (every node active). */
+  readonly ha?: StandbyRouter;
   /** Request counters and latency (Prometheus); absent where nobody scrapes. */
   readonly metrics?: RequestMetrics;
   readonly audit: AuditBroker;

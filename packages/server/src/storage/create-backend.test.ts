@@ -23,9 +23,19 @@ describe('createBackend', () => {
     await assert.rejects(createBackend({ type: 'sqlite', path: ':memory:', cache_size_kib: -1 }), /cache_size_kib/);
   });
 
-  it('says postgres and etcd are not yet supported', async () => {
-    await assert.rejects(createBackend({ type: 'postgres' }), /`postgres` is not yet supported/);
-    await assert.rejects(createBackend({ type: 'etcd' }), /`etcd` is not yet supported/);
+  it('checks postgres and etcd settings before connecting', async () => {
+    await assert.rejects(createBackend({ type: 'postgres' }), /needs `connection_url`/);
+    await assert.rejects(createBackend({ type: 'postgres', connection_url: 'postgres://x/y', ha_enabled: 'yes' }), /`ha_enabled`/);
+    await assert.rejects(createBackend({ type: 'postgres', connection_url: 'postgres://x/y', table: 'a-b' }), /plain SQL identifier/);
+    await assert.rejects(createBackend({ type: 'etcd', address: '' }), /`address`/);
+    await assert.rejects(createBackend({ type: 'etcd', path: 'no-slash' }), /must end with `\/`/);
+  });
+
+  it('creates an etcd backend (lazily loaded; connects on first use)', async () => {
+    const backend = await createBackend({ type: 'etcd', address: 'http://127.0.0.1:9, http://127.0.0.1:10', ha_enabled: true });
+    assert.equal(backend.type, 'etcd');
+    assert.ok(backend.haLock);
+    await backend.close();
   });
 
   it('rejects an unknown type', async () => {

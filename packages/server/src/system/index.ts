@@ -1,6 +1,6 @@
 import type { Clock, EngineSpec, PathSpec } from '../framework/engine.js';
 import type { MountTable } from '../router/mount-table.js';
-import { healthPaths } from './path-health.js';
+import { healthPaths, type HaHealth } from './path-health.js';
 import { internalUiPaths } from './path-internal-ui.js';
 import { keyPaths } from './path-keys.js';
 import { mountPaths } from './path-mounts.js';
@@ -13,6 +13,8 @@ export interface SystemDeps {
   /** The mount table; only called while unsealed. */
   readonly mounts: () => MountTable;
   readonly clock: Clock;
+  /** HA state for sys/health, sys/leader and sys/step-down; absent without a leader lock. */
+  readonly ha?: HaHealth & { stepDown(): void };
   /** Paths contributed by other modules (wrapping, later policies, leases, audit). */
   readonly extraPaths?: readonly PathSpec<any>[];
 }
@@ -25,8 +27,8 @@ export function systemEngine(deps: SystemDeps): EngineSpec {
   return {
     kind: 'secrets',
     paths: [
-      ...sealPaths(deps.lifecycle),
-      ...healthPaths(deps.lifecycle, deps.clock),
+      ...sealPaths(deps.lifecycle, () => deps.ha?.stepDown()),
+      ...healthPaths(deps.lifecycle, deps.clock, deps.ha),
       ...rekeyPaths(deps.lifecycle),
       ...keyPaths(deps.lifecycle),
       ...mountPaths(deps.mounts),

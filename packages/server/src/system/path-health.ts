@@ -5,8 +5,19 @@ import type { SystemLifecycle } from './system-lifecycle.js';
 
 const code = (description: string) => ({ type: 'string' as const, description });
 
+/**
+ * What `sys/health` and `sys/leader` need to know about HA (implemented by ha/HaCoordinator).
+ * Absent when the storage backend has no leader lock: HA is off and every node is active.
+ */
+export interface HaHealth {
+  /** Unsealed, and not (yet) the node holding the leader lock. */
+  isStandby(): boolean;
+  /** The active node as this node sees it; `activeTime` is RFC 3339, zero time unless `isSelf`. */
+  leader(): Promise<{ isSelf: boolean; leaderAddress: string; activeTime: string }>;
+}
+
 /** `sys/health` and `sys/leader` (spec §1.7, §2.1): status codes are the API. */
-export function healthPaths(life: SystemLifecycle, clock: { now(): number }): PathSpec<any>[] {
+export function healthPaths(life: SystemLifecycle, clock: { now(): number }, ha?: HaHealth): PathSpec<any>[] {
   return [
     definePath({
       pattern: 'health',
@@ -33,17 +44,21 @@ export function healthPaths(life: SystemLifecycle, clock: { now(): number }): Pa
               return Number(v);
             };
             const status = await life.sealStatus();
+            const active = parse(data.activecode, 200);
+            const standbyCode = parse(data.standbycode, 429);
+            const standby = !status.sealed && ha?.isStandby() === true;
             const http = !status.initialized
               ? parse(data.uninitcode, 501)
               : status.sealed
                 ? parse(data.sealedcode, 503)
-                : parse(data.activecode, 200);
-            parse(data.standbycode, 429);
+                : standby && !data.standbyok
+                  ? standbyCode
+                  : active;
             return rawJson(
               {
                 initialized: status.initialized,
                 sealed: status.sealed,
-                standby: false,
+                standby,
                 performance_standby: false,
                 replication_performance_mode: 'disabled',
                 replication_dr_mode: 'disabled',
@@ -68,8 +83,21 @@ export function healthPaths(life: SystemLifecycle, clock: { now(): number }): Pa
       operations: {
         read: {
           summary: 'the active node',
-          handle: async () =>
-            rawJson({
+          handle: async () => {
+            if (ha !== undefined) {
+              const leader = await ha.leader();
+              return rawJson({
+                ha_enabled: true,
+                is_self: leader.isSelf,
+                active_time: leader.activeTime,
+                leader_address: leader.leaderAddress,
+                // No cluster listener: standbys reach the active node through its api_addr.
+                leader_cluster_address: '',
+                performance_standby: false,
+                performance_standby_last_remote_wal: 0,
+              });
+            }
+            return rawJson({
               ha_enabled: false,
               is_self: false,
               active_time: '0001-01-01T00:00:00Z',
@@ -77,10 +105,11 @@ export function healthPaths(life: SystemLifecycle, clock: { now(): number }): Pa
               leader_cluster_address: '',
               performance_standby: false,
               performance_standby_last_remote_wal: 0,
-            }),
+            });
+          },
         },
       },
-      help: { synopsis: 'Which node is active (HA is off with embedded storage).' },
+      help: { synopsis: 'Which node is active (HA needs a storage backend with a leader lock and `ha_enabled`).' },
     }),
   ];
 }

@@ -4,7 +4,7 @@ import { decodeKey, encodeKeys, rawJson } from './raw-json.js';
 import type { SystemLifecycle } from './system-lifecycle.js';
 
 /** `sys/init`, `sys/seal-status`, `sys/unseal`, `sys/seal`, `sys/step-down` (spec §2.1). */
-export function sealPaths(life: SystemLifecycle): PathSpec<any>[] {
+export function sealPaths(life: SystemLifecycle, stepDown: () => void = () => undefined): PathSpec<any>[] {
   return [
     definePath({
       pattern: 'init',
@@ -84,8 +84,8 @@ export function sealPaths(life: SystemLifecycle): PathSpec<any>[] {
       pattern: 'step-down',
       fields: {},
       authz: () => ({ action: 'sudo', resource: 'sys/step-down' }),
-      operations: { update: { summary: 'give up the active role', handle: async () => undefined } },
-      help: { synopsis: 'Make the active node step down (a no-op without HA storage).' },
+      operations: { update: { summary: 'give up the active role', handle: async () => void stepDown() } },
+      help: { synopsis: 'Make the active node step down and let a standby take over (a no-op without HA storage).' },
     }),
   ];
 }
