@@ -4,7 +4,9 @@
 // (bare node:http) is measured in the same rounds too, for context.
 //
 // Usage: node bench/audit-kv.mjs [--rounds 5] [--seconds 5] [--warmup 10] [--connections 64]
-//        [--fsync true|false]
+//        [--fsync true|false] [--profile DIR]
+// --profile DIR: instead of rounds, run no-audit and file-audit once each under `node --cpu-prof`
+// (warm-up, then 10 s of load) and print a self-time summary of each (profile-summary.mjs).
 //
 // Until server.ts enables devices from `[[audit]]` config, this script is also its own product
 // server (`--serve`): a vault from createVault (SQLite file storage, dev mode), the audit broker
@@ -33,10 +35,12 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
+    profile: { type: 'string' },
   },
 });
 
 if (opt.serve) await serve();
+else if (opt.profile) await profile(resolve(opt.profile));
 else await drive();
 
 async function serve() {
@@ -73,6 +77,40 @@ async function serve() {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+async function profile(root) {
+  const { summariseProfile, formatSummary } = await import('./profile-summary.mjs');
+  const { mkdirSync, readdirSync } = await import('node:fs');
+  const self = fileURLToPath(import.meta.url);
+  const dir = mkdtempSync(join(tmpdir(), 'secretum-audit-log-'));
+  process.on('SIGINT', async () => (await stopAll(), process.exit(130)));
+  try {
+    for (const name of ['no-audit', 'file-audit']) {
+      const pdir = join(root, name);
+      rmSync(pdir, { recursive: true, force: true });
+      mkdirSync(pdir, { recursive: true });
+      const port = await freePort();
+      const args = [self, '--serve', '--port', String(port), '--fsync', opt.fsync, ...(name === 'file-audit' ? ['--audit', join(dir, 'audit.log')] : [])];
+      const s = await startServer({ name, core: 0, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${pdir}`, '--import', 'tsx'], args, timeoutMs: 60_000 });
+      let w;
+      try {
+        const url = `${s.url}/v1/secret/data/${READ_PATH}`;
+        const headers = { 'X-Vault-Token': TOKEN };
+        await wrk({ url, core: 1, connections: Number(opt.connections), seconds: 3, headers });
+        w = await wrk({ url, core: 1, connections: Number(opt.connections), seconds: 10, headers });
+        if (w.non2xx || w.socketErrors) throw new Error(`${name}: ${w.non2xx} non-2xx, ${w.socketErrors} socket errors`);
+      } finally {
+        await stop(s.child);
+      }
+      const file = readdirSync(pdir).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) throw new Error(`${name}: no .cpuprofile written`);
+      console.log(`\n## profile ${name}: ${fmtRps(w.rps)} req/s p50 ${fmtMs(w.p50)} p99 ${fmtMs(w.p99)} (${w.requests} requests in 10 s, plus 3 s of warm-up in the profile)`);
+      console.log(formatSummary(summariseProfile(join(pdir, file)), 25, w.requests));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function drive() {

@@ -14,6 +14,9 @@ export function areaOf(url, functionName) {
   }
   let m = /packages\/(server|cli|sdk)\/dist\/(.+)\.js$/.exec(url);
   if (m) return `${m[1]}:${m[2]}.ts`;
+  // Sources loaded through tsx (bench/audit-kv.mjs, bench/cedar-authz.mjs) count as ours too.
+  m = /packages\/(server|cli|sdk)\/src\/(.+\.ts)$/.exec(url);
+  if (m) return `${m[1]}:${m[2]}`;
   m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (m) return m[1];
   m = /\/bench\/(.+)$/.exec(url);
