@@ -18,14 +18,15 @@ interface StoredCa {
 }
 
 /** Reads, writes and deletes the mount's CA key pair. */
-export class CaStore {
-  /**
-   * The parsed key pair of the stored PEM. Parsing derives the public key in JavaScript (~4 ms
-   * for Ed25519 in sshpk), which dominated every `sign`; the stored PEM is still read on each
-   * call, so a replaced or deleted CA is seen at once. Lives only while the engine is mounted.
-   */
-  private parsed: { pem: string; pair: SshKeyPair } | undefined;
+/**
+ * The parsed key pair of each mount's stored PEM. Parsing derives the public key in JavaScript
+ * (~4 ms for Ed25519 in sshpk), which dominated every `sign`. The stored PEM is still read on
+ * each call, so a replaced or deleted CA is seen at once. Keyed by the mount's storage view,
+ * which is rebuilt on every unseal: nothing parsed outlives a seal or an unmount.
+ */
+const parsedByMount = new WeakMap<StorageView, { pem: string; pair: SshKeyPair }>();
 
+export class CaStore {
   constructor(private readonly storage: StorageView) {}
 
   /** The public key line, or undefined when no CA is configured. */
@@ -37,10 +38,11 @@ export class CaStore {
   async signer(): Promise<SshKeyPair> {
     const stored = await this.storage.getJson<StoredCa>(CA_KEY);
     if (stored === undefined) throw invalidRequest('no ca key pair configured: write to `config/ca` first');
-    if (this.parsed?.pem !== stored.private_key) {
-      this.parsed = { pem: stored.private_key, pair: loadStoredKeyPair(stored.private_key) };
-    }
-    return this.parsed.pair;
+    const cached = parsedByMount.get(this.storage);
+    if (cached?.pem === stored.private_key) return cached.pair;
+    const pair = loadStoredKeyPair(stored.private_key);
+    parsedByMount.set(this.storage, { pem: stored.private_key, pair });
+    return pair;
   }
 
   /** Replaces the CA and returns its public key line. */
@@ -51,7 +53,7 @@ export class CaStore {
   }
 
   async delete(): Promise<void> {
-    this.parsed = undefined;
+    parsedByMount.delete(this.storage);
     await this.storage.delete(CA_KEY);
   }
 }
