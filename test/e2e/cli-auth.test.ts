@@ -1,59 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { SECRETUM_BIN, startServerProcess, type ServerProcess } from './server-process.js';
+import { fails, ok, secretum, type CliResult } from './cli-process.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 
 // `secretum auth …` and `secretum login` as a shell user meets them: the real binary, one process
 // per command, a real dev server, and HOME in a temp dir so the token file is the test's own.
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const ROOT = 'root-cli-auth';
 const PASSWORD = 'correct horse battery staple';
-const CLI_TIMEOUT_MS = 20_000;
-
-/** `secretum args…` with only PATH and `env` in its environment: no VAULT_* or HOME leaks in. */
-function secretum(args: readonly string[], env: Record<string, string>, stdin = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SECRETUM_BIN, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
-
-function ok(r: CliResult): string {
-  assert.equal(r.code, 0, `expected exit 0, got ${r.code}; stderr: ${r.stderr}`);
-  assert.equal(r.stderr, '');
-  return r.stdout;
-}
-
-function fails(r: CliResult, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}; stdout: ${r.stdout} stderr: ${r.stderr}`);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^[^\n]+\n$/, `expected one line on stderr, got: ${JSON.stringify(r.stderr)}`);
-  assert.match(r.stderr.trimEnd(), pattern);
-}
-
 describe('secretum auth and login against a real dev server', { timeout: 120_000 }, () => {
   let server: ServerProcess;
   let home: string;

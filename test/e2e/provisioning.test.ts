@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,56 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { VaultClient, type InitResponse } from '@secretumvault/sdk';
+import { fails, ok, PROVISIONING_BIN, provisioning, runProcess, type CliResult as Result } from './cli-process.js';
 import { REPO_ROOT, sqliteConfig, startServerProcess, type ServerProcess } from './server-process.js';
 
 // The `provisioning` binary, one process per command, against real server processes: what the
 // platform's scripts see (stdout, stderr, exit code) is what these tests check.
 
-const PROVISIONING_BIN = join(REPO_ROOT, 'packages/cli/bin/provisioning.js');
-const CLI_TIMEOUT_MS = 20_000;
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `provisioning args…` with only PATH and `env` (no VAULT_* leaks in from the shell). */
-function provisioning(args: readonly string[], env: Record<string, string>, stdin = ''): Promise<Result> {
-  return runProcess(process.execPath, [PROVISIONING_BIN, ...args], env, stdin);
-}
-
-function runProcess(file: string, args: readonly string[], env: Record<string, string>, stdin = ''): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
-
-function ok(r: Result): string {
-  assert.equal(r.code, 0, `expected exit 0, got ${r.code}; stderr: ${r.stderr}`);
-  assert.equal(r.stderr, '');
-  return r.stdout;
-}
-
-/** Exit `code`, nothing on stdout, one line on stderr matching `pattern`, no stack trace. */
-function fails(r: Result, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}; stdout: ${r.stdout} stderr: ${r.stderr}`);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^[^\n]+\n$/, `expected one line on stderr, got: ${JSON.stringify(r.stderr)}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at |node:internal/);
-  assert.match(r.stderr.trimEnd(), pattern);
-}
 
 /** shared/fixtures/sops beside the repository, found by walking up (as packages/sops's tests do). */
 function sopsFixtures(): string {
