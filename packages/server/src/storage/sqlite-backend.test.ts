@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { SqliteBackend } from './sqlite-backend.js';
 import { describeStorageConformance } from './storage-conformance.js';
 
@@ -129,6 +130,64 @@ describe('SqliteBackend', () => {
     assert.deepEqual(await backend.get('k'), bytes('old'));
     await assert.rejects(failed);
     await backend.close();
+  });
+
+  it('acknowledges a file write only after its commit is visible to another connection', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sv-sqlite-'));
+    const path = join(dir, 'vault.db');
+    const backend = SqliteBackend.open(path);
+    const observer = new Database(path, { readonly: true });
+    try {
+      const read = observer.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
+      for (let i = 0; i < 20; i++) {
+        await backend.put(`ack/${i}`, bytes(`v${i}`));
+        assert.equal(read.get(`ack/${i}`)?.toString(), `v${i}`);
+      }
+    } finally {
+      observer.close();
+      await backend.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fills the next group while the writer thread commits the current one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sv-sqlite-'));
+    const backend = SqliteBackend.open(join(dir, 'vault.db'));
+    try {
+      await backend.put('warm', bytes('up')); // the writer thread is running
+      const inner = backend as unknown as { applyGroup: (reqs: readonly unknown[]) => Promise<unknown[]> };
+      const original = inner.applyGroup;
+      const sizes: number[] = [];
+      inner.applyGroup = (reqs) => {
+        sizes.push(reqs.length);
+        return original(reqs);
+      };
+      const first = backend.put('p/first', bytes('1'));
+      await new Promise((r) => setImmediate(r)); // the first group is now in flight
+      const rest = Array.from({ length: 100 }, (_, i) => backend.put(`p/${i}`, bytes('v')));
+      await Promise.all([first, ...rest]);
+      assert.deepEqual(sizes, [1, 100]);
+      assert.equal((await backend.list('p/')).length, 101);
+    } finally {
+      await backend.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails closed when the writer thread dies: writes are refused, never acknowledged', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sv-sqlite-'));
+    const backend = SqliteBackend.open(join(dir, 'vault.db'));
+    try {
+      await backend.put('before', bytes('kept'));
+      const writer = (backend as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
+      await writer.worker.terminate();
+      await assert.rejects(backend.put('after', bytes('lost')), /storage writer/);
+      assert.deepEqual(await backend.get('before'), bytes('kept'));
+      assert.equal(await backend.get('after'), undefined);
+    } finally {
+      await backend.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects operations after close', async () => {

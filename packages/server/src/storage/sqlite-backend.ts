@@ -1,6 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { VaultError } from '../errors.js';
 import { GroupCommit } from './group-commit.js';
+import { groupApplier, openSqlite } from './sqlite-apply.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import type { StorageBackend, StorageOp } from './storage-backend.js';
 import { assertStorageKey, assertStorageOp, copyBytes } from './storage-key.js';
 
@@ -17,12 +19,16 @@ const KEYS_PAGE = 512;
 /**
  * The default backend: one SQLite file in WAL mode (ARCHITECTURE.md, "Storage and the barrier").
  *
- * Reads are synchronous prepared statements. Writes go through group commit: every put, delete
- * and batch issued in one event-loop turn shares a transaction and a single fsync.
+ * Reads are synchronous prepared statements on this thread. Writes go through group commit:
+ * for a file, a writer thread (`sqlite-writer-thread.ts`) with its own connection commits one
+ * group at a time, so the fsync of `synchronous=FULL` never blocks the event loop, and the next
+ * group fills while the current one is being made durable. An in-memory database (dev mode)
+ * cannot be shared between connections and has no fsync to hide, so it commits in-line.
  *
- * Read-your-writes without early flushes: a read of a key that a queued write touches waits
- * for that group's commit (the fsync the scheduled flush is about to pay anyway) and then reads
- * SQLite; a read of any other key reads SQLite at once, because its committed value is current.
+ * Read-your-writes without early flushes: a read of a key that a queued or in-flight write
+ * touches waits for that group's commit and then reads SQLite; a read of any other key reads
+ * SQLite at once, because its committed value is current. WAL gives each read statement a
+ * snapshot that includes every transaction committed before it started, on any connection.
  * INVARIANT: nothing uncommitted is ever served. We chose waiting over answering from the queue
  * because a queued write is not yet durable: serving it would let a reader act on a value (a
  * rotated password) that a power cut could still erase. We chose it over flushing early (what
@@ -35,18 +41,17 @@ export class SqliteBackend implements StorageBackend {
   private closed = false;
 
   private readonly getStmt: Database.Statement<[string], Buffer>;
-  private readonly putStmt: Database.Statement<[string, Uint8Array]>;
-  private readonly deleteStmt: Database.Statement<[string]>;
   private readonly firstAtOrAfter: Database.Statement<[string, Buffer], string>;
   private readonly firstAfter: Database.Statement<[string, Buffer], string>;
   private readonly pageAfter: Database.Statement<[string, Buffer, number], string>;
-  private readonly applyOne: (ops: readonly StorageOp[]) => void;
-  private readonly applyGroup: (requests: readonly (readonly StorageOp[])[]) => unknown[];
+  /** Commits one group: on the writer thread for a file, in-line for `:memory:`. */
+  private readonly applyGroup: (requests: readonly (readonly StorageOp[])[]) => unknown[] | Promise<unknown[]>;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly writer: SqliteWriter | undefined,
+  ) {
     this.getStmt = db.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
-    this.putStmt = db.prepare<[string, Uint8Array]>('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)');
-    this.deleteStmt = db.prepare<[string]>('DELETE FROM kv WHERE key = ?');
     // The upper bound is the prefix followed by byte 0xFF, bound as TEXT: no UTF-8 string
     // contains 0xFF, so under BINARY collation every key with the prefix sorts below it, and
     // nothing else does (a '\uffff' bound would miss keys with characters above U+FFFF).
@@ -61,25 +66,7 @@ export class SqliteBackend implements StorageBackend {
       .prepare<[string, Buffer, number], string>(`SELECT key FROM kv WHERE key > ? AND ${range} ORDER BY key LIMIT ?`)
       .pluck();
 
-    // Nested better-sqlite3 transactions become SAVEPOINTs: one request that fails rolls back
-    // alone, and the group's other requests still commit.
-    this.applyOne = db.transaction((ops: readonly StorageOp[]) => {
-      for (const op of ops) {
-        assertStorageOp(op); // inside the transaction, so a bad op mid-batch undoes earlier ones
-        if (op.type === 'put') this.putStmt.run(op.key, op.value);
-        else this.deleteStmt.run(op.key);
-      }
-    });
-    this.applyGroup = db.transaction((requests: readonly (readonly StorageOp[])[]) =>
-      requests.map((ops) => {
-        try {
-          this.applyOne(ops);
-          return undefined;
-        } catch (err) {
-          return err;
-        }
-      }),
-    );
+    this.applyGroup = writer === undefined ? groupApplier(db) : (requests) => writer.commit(requests);
     this.writes = new GroupCommit(
       (requests) => this.applyGroup(requests),
       (ops) => ops.map((op) => op.key),
@@ -95,21 +82,9 @@ export class SqliteBackend implements StorageBackend {
     if (!Number.isInteger(cacheKiB) || cacheKiB <= 0) {
       throw new VaultError('internal', 'invalid sqlite cache size: expected a positive number of KiB');
     }
-    const db = new Database(path);
-    try {
-      db.pragma('journal_mode = WAL');
-      // FULL fsyncs the WAL on every commit: a secrets store must not forget a rotated
-      // password on power loss (NORMAL would only protect against a process crash).
-      db.pragma('synchronous = FULL');
-      // Negative means KiB rather than pages (https://sqlite.org/pragma.html#pragma_cache_size).
-      db.pragma(`cache_size = -${cacheKiB}`);
-      db.pragma('busy_timeout = 5000');
-      db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID');
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return new SqliteBackend(db);
+    const db = openSqlite(path, cacheKiB);
+    const inMemory = path === ':memory:' || path === '';
+    return new SqliteBackend(db, inMemory ? undefined : new SqliteWriter({ path, cacheKiB }));
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -178,11 +153,12 @@ export class SqliteBackend implements StorageBackend {
     }
   }
 
-  /** Flushes queued writes, then closes the database. */
+  /** Commits what is still queued, then closes the writer thread and the database. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.writes.flush();
     this.closed = true;
+    await this.writes.drain();
+    await this.writer?.close();
     this.db.close();
   }
 
@@ -194,6 +170,13 @@ export class SqliteBackend implements StorageBackend {
 
   private enqueue(ops: readonly StorageOp[]): Promise<void> {
     if (this.closed) return Promise.reject(closedError());
+    // Checked before queueing too: a malformed request is refused alone, and nothing that
+    // cannot cross to the writer thread is ever posted to it.
+    try {
+      for (const op of ops) assertStorageOp(op);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.writes.enqueue(ops);
   }
 
