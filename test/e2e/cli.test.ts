@@ -24,7 +24,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('the secretum CLI against a real server process (SQLite storage)', { timeout: 180_000 }, () => {
+// The timeout only catches a hang: every step spawns a Node process (~0.3 s on a quiet machine,
+// several seconds on a loaded one), so the suite takes ~20 s quietly and over 150 s under load.
+describe('the secretum CLI against a real server process (SQLite storage)', { timeout: 360_000 }, () => {
   let server: ServerProcess;
   let keys: string[] = [];
   let root = '';

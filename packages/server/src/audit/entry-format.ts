@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AuditEvent, AuditResponseBody } from './audit-event.js';
+import type { AuditAuth, AuditEvent, AuditResponseBody } from './audit-event.js';
 
 /** How a device renders entries (Vault's device options `hmac_accessor` and `log_raw`). */
 export interface FormatOptions {
@@ -29,6 +29,13 @@ export interface FormattedEntry {
 }
 
 const PREFIX = 'hmac-sha256:';
+/** Tokens whose HMACs are remembered (see {@link EntryFormatter.authHashes}). */
+const AUTH_MEMO_SIZE = 4096;
+
+interface AuthHashes {
+  readonly clientToken: string;
+  readonly accessor: string;
+}
 
 /**
  * Renders audit events as Vault's JSON entries (spec §2.5): every string value of request and
@@ -39,6 +46,9 @@ const PREFIX = 'hmac-sha256:';
  * un-hashed unless `logRaw` is set.
  */
 export class EntryFormatter {
+  /** accessor → the logged forms of its token and accessor; least recently used first. */
+  private readonly authMemo = new Map<string, AuthHashes>();
+
   constructor(
     private salt: Uint8Array | undefined,
     private readonly options: FormatOptions,
@@ -47,6 +57,7 @@ export class EntryFormatter {
   /** Drops the salt on seal; entries written until the next unseal carry metadata only. */
   setSalt(salt: Uint8Array | undefined): void {
     this.salt = salt;
+    this.authMemo.clear();
   }
 
   get hasSalt(): boolean {
@@ -64,14 +75,15 @@ export class EntryFormatter {
     const h = (v: string) => (this.options.logRaw ? v : this.hash(v));
     const entry: Record<string, unknown> = { time: event.time, timestamp: event.time, type: event.type };
     let principal = '';
-    if (event.auth && !sealed) {
+    const authHashes = event.auth && !sealed ? this.authHashes(event.auth) : undefined;
+    if (event.auth && authHashes) {
       const a = event.auth;
-      const accessor = this.options.hmacAccessor ? h(a.accessor) : a.accessor;
+      const accessor = authHashes.accessor;
       // A token principal's id is its accessor: hash it alike.
       const pid = a.principal.type === 'Token' && a.principal.id === a.accessor ? accessor : a.principal.id;
       principal = `${a.principal.type}::"${pid}"`;
       entry['auth'] = {
-        client_token: h(a.clientToken),
+        client_token: authHashes.clientToken,
         accessor,
         display_name: a.displayName,
         policies: a.policies,
@@ -89,9 +101,9 @@ export class EntryFormatter {
       mount_type: event.mountType ?? '',
     };
     if (event.resource !== undefined) request['resource'] = event.resource;
-    if (event.auth && !sealed) {
-      request['client_token'] = h(event.auth.clientToken);
-      request['client_token_accessor'] = this.options.hmacAccessor ? h(event.auth.accessor) : event.auth.accessor;
+    if (authHashes) {
+      request['client_token'] = authHashes.clientToken;
+      request['client_token_accessor'] = authHashes.accessor;
     }
     if (event.data && !sealed && Object.keys(event.data).length > 0) {
       const skip = new Set((event.nonHmacRequestKeys ?? []).filter((k) => !event.sensitiveKeys?.includes(k)));
@@ -124,6 +136,30 @@ export class EntryFormatter {
         status: event.type === 'response' ? (event.status ?? 0) : null,
       },
     };
+  }
+
+  /**
+   * The logged forms of the caller's token and accessor. Every entry carries them twice and
+   * every request writes two entries, all for the same few tokens, so they are remembered per
+   * accessor (accessors are unique per token): four HMACs a request become none. The memo holds
+   * accessors and HMACs, never a token; it is dropped with the salt.
+   */
+  private authHashes(a: AuditAuth): AuthHashes {
+    const compute = (): AuthHashes => ({
+      clientToken: this.options.logRaw ? a.clientToken : this.hash(a.clientToken),
+      accessor: this.options.logRaw || !this.options.hmacAccessor ? a.accessor : this.hash(a.accessor),
+    });
+    if (this.options.logRaw || a.accessor === '') return compute();
+    const known = this.authMemo.get(a.accessor);
+    if (known !== undefined) {
+      this.authMemo.delete(a.accessor);
+      this.authMemo.set(a.accessor, known);
+      return known;
+    }
+    const fresh = compute();
+    if (this.authMemo.size >= AUTH_MEMO_SIZE) this.authMemo.delete(this.authMemo.keys().next().value!);
+    this.authMemo.set(a.accessor, fresh);
+    return fresh;
   }
 
   private responseFields(res: AuditResponseBody, h: (v: string) => string, nonHmac?: readonly string[]): Record<string, unknown> {

@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { VaultError, type ErrorCode } from '../errors.js';
+import { startModuleWorker } from '../threads/module-worker.js';
 import type { StorageOp } from './storage-backend.js';
 
 /** What the writer thread is started with. */
@@ -41,7 +42,7 @@ export class SqliteWriter {
   private closing = false;
 
   constructor(init: WriterInit) {
-    this.worker = new Worker(threadEntry(), { workerData: init });
+    this.worker = startModuleWorker(import.meta.url, 'sqlite-writer-thread', { name: 'secretum-sqlite-writer', workerData: init });
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     // Only an outstanding commit keeps the process alive (see `commit`).
     this.worker.unref();
@@ -91,10 +92,4 @@ export class SqliteWriter {
 
 function fromWire(err: WireError): Error {
   return err.code === undefined ? new Error(err.message) : new VaultError(err.code, err.message);
-}
-
-/** The thread's module next to this one: `.js` when compiled, `.ts` when run from source (tsx). */
-function threadEntry(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith('.ts') ? './sqlite-writer-thread.ts' : './sqlite-writer-thread.js', here);
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { webcrypto } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
 import type { SubjectAltNames, SubjectFields } from './cert-builder.js';
-import { exportPkcs8, generateKeyPair, resolveKeySpec, type CryptoKeyPair, type KeySpec } from './keys.js';
+import { exportPkcs8, generateKeyPair, resolveKeySpec, spkiDer, toCryptoKeyPair, type CryptoKeyPair, type GeneratedKeyPair, type KeySpec } from './keys.js';
 import { isHostname, splitAltNames } from './name-policy.js';
 import type { KeyRecord, PkiStore } from './pki-store.js';
 
@@ -72,26 +71,30 @@ export function checkName(kind: 'issuer' | 'key', name: string): void {
   }
 }
 
-/** Generates a key pair, stores its private half and returns both. */
+/**
+ * Generates a key pair, stores its private half and returns it, both as Node key objects (for
+ * export) and as WebCrypto keys (for self-signing or signing a CSR).
+ */
 export async function createStoredKey(
   store: PkiStore,
   keyType: string,
   keyBits: number,
   name: string,
-): Promise<{ record: KeyRecord; keys: CryptoKeyPair; spec: KeySpec }> {
+): Promise<{ record: KeyRecord; pair: GeneratedKeyPair; keys: CryptoKeyPair; spec: KeySpec }> {
   checkName('key', name);
   if (name !== '' && (await store.keys()).some((k) => k.name === name)) {
     throw invalidRequest(`key name \`${name}\` already in use`);
   }
   const spec = resolveKeySpec(keyType, keyBits);
-  const keys = await generateKeyPair(spec);
+  const pair = await generateKeyPair(spec);
   const record: KeyRecord = {
     id: randomUUID(),
     name,
     ...spec,
-    pkcs8: await exportPkcs8(keys.privateKey),
-    spki: Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey)).toString('base64'),
+    pkcs8: exportPkcs8(pair.privateKey),
+    spki: spkiDer(pair.publicKey).toString('base64'),
   };
+  const keys = await toCryptoKeyPair(pair, spec);
   await store.putKey(record);
-  return { record, keys, spec };
+  return { record, pair, keys, spec };
 }

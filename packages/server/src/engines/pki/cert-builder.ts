@@ -25,25 +25,34 @@ export interface SubjectFields {
   province?: string[];
 }
 
-/** Who signs: an issuer certificate and its key, or nobody (self-signed). */
+/**
+ * Who signs: an issuer certificate and its key, parsed once per issuer (issuer-signer.ts), with
+ * what every certificate it signs copies from it.
+ */
 export interface Signer {
-  certificate: x509.X509Certificate;
-  key: CryptoKey;
-  spec: KeySpec;
+  readonly certificate: x509.X509Certificate;
+  readonly key: CryptoKey;
+  readonly spec: KeySpec;
+  /** The issuer's subject, reused as the issuer name so chain building matches byte for byte. */
+  readonly name: x509.Name;
+  /** The authority key identifier of the certificates it signs. */
+  readonly authorityKeyId: x509.Extension;
 }
 
 export interface CertificateRequest {
   subject: SubjectFields | x509.Name;
-  publicKey: x509.PublicKey | CryptoKey;
+  /** The subject's public key; SPKI DER when the caller generated the key itself. */
+  publicKey: x509.PublicKey | CryptoKey | Uint8Array;
+  /** The subject key identifier in hex when the caller already has it (see keys.ts subjectKeyId). */
+  subjectKeyId?: string;
   serialHex: string;
   notBefore: Date;
   notAfter: Date;
   sans: SubjectAltNames;
-  /** Present for CA certificates; -1 = no path length constraint. */
-  ca?: { maxPathLength: number };
-  keyUsage?: number;
-  extKeyUsage?: string[];
-  urls: UrlsConfig;
+  /** basicConstraints and usages: {@link caProfile} or {@link leafProfile}. */
+  profile: readonly x509.Extension[];
+  /** AIA and CRL distribution points: {@link urlExtensions}. */
+  urlExtensions: readonly x509.Extension[];
 }
 
 export const NO_SANS: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
@@ -74,38 +83,53 @@ function sanExtension(sans: SubjectAltNames): x509.SubjectAlternativeNameExtensi
   return names.length === 0 ? undefined : new x509.SubjectAlternativeNameExtension(names, false);
 }
 
+/** basicConstraints CA:TRUE (critical) and keyCertSign|cRLSign; `maxPathLength` -1 = no limit. */
+export function caProfile(maxPathLength: number): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(true, maxPathLength >= 0 ? maxPathLength : undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+  ];
+}
+
+/** basicConstraints CA:FALSE (critical), the key usages (critical) and extended key usages. */
+export function leafProfile(keyUsage: number, extKeyUsage: string[]): x509.Extension[] {
+  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
+  if (keyUsage !== 0) extensions.push(new x509.KeyUsagesExtension(keyUsage, true));
+  if (extKeyUsage.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(extKeyUsage, false));
+  return extensions;
+}
+
+/** The AIA (caIssuers, OCSP) and CRL distribution point extensions `config/urls` asks for. */
+export function urlExtensions(urls: UrlsConfig): x509.Extension[] {
+  const extensions: x509.Extension[] = [];
+  if (urls.issuing_certificates.length > 0 || urls.ocsp_servers.length > 0) {
+    extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: [...urls.ocsp_servers], caIssuers: [...urls.issuing_certificates] }));
+  }
+  if (urls.crl_distribution_points.length > 0) {
+    extensions.push(new x509.CRLDistributionPointsExtension([...urls.crl_distribution_points]));
+  }
+  return extensions;
+}
+
 /**
- * Signs `req` with `signer`, or self-signs with `selfKeys` (a root). CA certificates get
- * basicConstraints CA:TRUE (critical) and keyCertSign|cRLSign; every certificate gets a subject
- * key id, an authority key id and, when configured, AIA and CRL distribution points.
+ * Signs `req` with `signer`, or self-signs with `selfKeys` (a root). Every certificate gets the
+ * request's profile, a subject key id, an authority key id, its SANs and the configured URLs,
+ * in that order (RFC 5280 §4.2).
  */
 export async function buildCertificate(
   req: CertificateRequest,
   signer: Signer | { selfKeys: CryptoKeyPair; spec: KeySpec },
 ): Promise<x509.X509Certificate> {
-  const extensions: x509.Extension[] = [];
-  if (req.ca) {
-    const pathLen = req.ca.maxPathLength >= 0 ? req.ca.maxPathLength : undefined;
-    extensions.push(new x509.BasicConstraintsExtension(true, pathLen, true));
-    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
-  } else {
-    extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));
-    if (req.keyUsage !== undefined && req.keyUsage !== 0) extensions.push(new x509.KeyUsagesExtension(req.keyUsage, true));
-    if (req.extKeyUsage && req.extKeyUsage.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(req.extKeyUsage, false));
-  }
-  extensions.push(await x509.SubjectKeyIdentifierExtension.create(req.publicKey));
-  const issuerPublicKey = 'selfKeys' in signer ? signer.selfKeys.publicKey : signer.certificate.publicKey;
-  extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuerPublicKey));
+  const extensions: x509.Extension[] = [...req.profile];
+  extensions.push(
+    req.subjectKeyId === undefined
+      ? await x509.SubjectKeyIdentifierExtension.create(req.publicKey)
+      : new x509.SubjectKeyIdentifierExtension(req.subjectKeyId),
+  );
+  extensions.push('selfKeys' in signer ? await x509.AuthorityKeyIdentifierExtension.create(signer.selfKeys.publicKey) : signer.authorityKeyId);
   const san = sanExtension(req.sans);
   if (san) extensions.push(san);
-  if (req.urls.issuing_certificates.length > 0 || req.urls.ocsp_servers.length > 0) {
-    extensions.push(
-      new x509.AuthorityInfoAccessExtension({ ocsp: req.urls.ocsp_servers, caIssuers: req.urls.issuing_certificates }),
-    );
-  }
-  if (req.urls.crl_distribution_points.length > 0) {
-    extensions.push(new x509.CRLDistributionPointsExtension(req.urls.crl_distribution_points));
-  }
+  extensions.push(...req.urlExtensions);
 
   const subject = req.subject instanceof x509.Name ? req.subject : new x509.Name(subjectName(req.subject));
   const common = {
@@ -124,9 +148,7 @@ export async function buildCertificate(
       signingKey: signer.selfKeys.privateKey,
     });
   }
-  // The issuer name is copied from the issuer's certificate so chain building matches byte for byte.
-  const issuer = new x509.Name(signer.certificate.subjectName.toArrayBuffer());
-  return x509.X509CertificateGenerator.create({ ...common, issuer, publicKey: req.publicKey, signingKey: signer.key });
+  return x509.X509CertificateGenerator.create({ ...common, issuer: signer.name, publicKey: req.publicKey, signingKey: signer.key });
 }
 
 /** `-----BEGIN CERTIFICATE-----…` without a trailing newline, as Vault returns it. */

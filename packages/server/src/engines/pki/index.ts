@@ -35,8 +35,8 @@ export const pkiEngine: EngineFactory = async (ctx: EngineContext): Promise<Engi
       pathIssuerRaw(pki),
       pathCa(pki),
       pathConfigIssuers(pki),
-      pathRoles(),
-      pathRolesList(),
+      pathRoles(pki),
+      pathRolesList(pki),
       pathIssue(pki),
       pathSign(pki),
       pathSignVerbatim(pki),
@@ -72,6 +72,7 @@ export const pkiEngine: EngineFactory = async (ctx: EngineContext): Promise<Engi
     ],
     async close() {
       await pki.tidyRun;
+      pki.close();
     },
   };
 };

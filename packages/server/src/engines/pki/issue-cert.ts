@@ -1,13 +1,13 @@
 import type { EngineRequest } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
 import { buildCertificate, certPem, type SubjectAltNames } from './cert-builder.js';
+import { configuredUrlExtensions, loadSigner, roleProfile } from './issuer-signer.js';
 import type { CryptoKey, KeySpec } from './keys.js';
 import { checkNames } from './name-policy.js';
-import { issuerChain, loadSigner, unixSeconds, type PkiContext } from './pki-context.js';
+import { issuerChain, unixSeconds, type PkiContext } from './pki-context.js';
 import type { Role } from './role.js';
 import { colonSerial, parseSerial, randomSerialHex } from './serial.js';
 import { checkWithinIssuer, NOT_BEFORE_SKEW_MS, resolveTtl } from './ttl.js';
-import { extKeyUsageOids, keyUsageFlags } from './usages.js';
 import { x509 } from './x509.js';
 
 /**
@@ -18,7 +18,10 @@ export interface LeafRequest {
   role: Role;
   commonName: string;
   sans: SubjectAltNames;
-  publicKey: x509.PublicKey | CryptoKey;
+  /** From a CSR, or SPKI DER of a key generated for the request. */
+  publicKey: x509.PublicKey | CryptoKey | Uint8Array;
+  /** Hex subject key identifier, when the caller generated the key and so has it cheaply. */
+  subjectKeyId?: string;
   keySpec: KeySpec;
   ttl: number | undefined;
   /** The issuer named by the path (`issuer/:ref/issue/:role`), else the role's `issuer_ref`. */
@@ -32,6 +35,8 @@ export async function issueLeaf(ctx: PkiContext, req: EngineRequest<unknown>, le
   checkNames(role, leaf.commonName, leaf.sans);
   checkKey(role, leaf.keySpec);
 
+  // A role read through the store is cached, so this (and the signer, the profile and the URL
+  // extensions) costs no storage read once warm; with no_store the issuance touches no storage.
   const store = ctx.store(req);
   const issuer = await store.resolveIssuer(leaf.issuerRef ?? role.issuer_ref);
   const signer = await loadSigner(store, issuer);
@@ -51,13 +56,13 @@ export async function issueLeaf(ctx: PkiContext, req: EngineRequest<unknown>, le
         province: role.province,
       },
       publicKey: leaf.publicKey,
+      ...(leaf.subjectKeyId !== undefined && { subjectKeyId: leaf.subjectKeyId }),
       serialHex: randomSerialHex(),
       notBefore: new Date(now - NOT_BEFORE_SKEW_MS),
       notAfter: new Date(notAfter),
       sans: leaf.sans,
-      keyUsage: keyUsageFlags(role.key_usage),
-      extKeyUsage: extKeyUsageOids(role),
-      urls: await store.urls(),
+      profile: roleProfile(store, role),
+      urlExtensions: await configuredUrlExtensions(store),
     },
     signer,
   );

@@ -52,9 +52,9 @@ export async function describeIssuer(store: PkiStore, issuer: IssuerRecord): Pro
     leaf_not_after_behavior: 'err',
     usage: 'crl-signing,issuing-certificates,ocsp-signing,read-only',
     manual_chain: null,
-    issuing_certificates: urls.issuing_certificates,
-    crl_distribution_points: urls.crl_distribution_points,
-    ocsp_servers: urls.ocsp_servers,
+    issuing_certificates: [...urls.issuing_certificates],
+    crl_distribution_points: [...urls.crl_distribution_points],
+    ocsp_servers: [...urls.ocsp_servers],
     is_default: (await store.defaultIssuerId()) === issuer.id,
   };
 }

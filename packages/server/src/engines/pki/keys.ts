@@ -1,10 +1,11 @@
-import { createPublicKey, KeyObject, webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
+import { generateRsaKeyPair } from '../../keygen/key-generator.js';
 
 /**
- * Key pairs for issuers and issued certificates, on Node's WebCrypto. Generation is always
- * asynchronous: WebCrypto runs RSA prime search on the libuv thread pool, so a 4096-bit key never
- * blocks the event loop.
+ * Key pairs for issuers and issued certificates: generated as Node key objects, signed with
+ * through WebCrypto (which @peculiar/x509 uses). RSA prime search never runs on the event loop
+ * nor on libuv's pool: see {@link generateKeyPair}.
  */
 export type KeyType = 'ec' | 'rsa' | 'ed25519';
 
@@ -62,26 +63,71 @@ export function signingAlgorithm(spec: KeySpec): SigningAlgorithm {
   }
 }
 
-/** Generates an extractable key pair of `spec`. */
-export async function generateKeyPair(spec: KeySpec): Promise<CryptoKeyPair> {
-  const subtle = webcrypto.subtle;
+/** A new key pair as Node key objects: what issuance exports and what CA paths import. */
+export interface GeneratedKeyPair {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+/**
+ * Generates a key pair of `spec`. EC and Ed25519 are generated in place (≈ 0.1 ms for P-256,
+ * cheaper than a WebCrypto round trip through the libuv pool); RSA goes to the low-priority
+ * key-generation worker (keygen/key-generator.ts), whose queue answers 503 when full.
+ */
+export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKeyPair> {
   switch (spec.type) {
     case 'ec':
-      return subtle.generateKey({ name: 'ECDSA', namedCurve: EC_CURVES[spec.bits]!.curve }, true, ['sign', 'verify']);
-    case 'rsa':
-      return subtle.generateKey(
-        { name: 'RSASSA-PKCS1-v1_5', modulusLength: spec.bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
-        true,
-        ['sign', 'verify'],
-      );
+      return generateKeyPairSync('ec', { namedCurve: EC_CURVES[spec.bits]!.curve });
     case 'ed25519':
-      return subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+      return generateKeyPairSync('ed25519');
+    case 'rsa':
+      return generateRsaKeyPair(spec.bits);
   }
 }
 
+/** The same pair as WebCrypto keys (extractable), for self-signing a root and signing a CSR. */
+export async function toCryptoKeyPair(pair: GeneratedKeyPair, spec: KeySpec): Promise<CryptoKeyPair> {
+  const subtle = webcrypto.subtle;
+  const algorithm = signingAlgorithm(spec);
+  const [privateKey, publicKey] = await Promise.all([
+    subtle.importKey('pkcs8', pair.privateKey.export({ type: 'pkcs8', format: 'der' }), algorithm, true, ['sign']),
+    subtle.importKey('spki', spkiDer(pair.publicKey), algorithm, true, ['verify']),
+  ]);
+  return { privateKey, publicKey };
+}
+
 /** PKCS#8 DER of a private key, base64, for storage (the barrier encrypts it). */
-export async function exportPkcs8(key: CryptoKey): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key)).toString('base64');
+export function exportPkcs8(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+}
+
+/** SubjectPublicKeyInfo DER of a public key. */
+export const spkiDer = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
+
+/**
+ * The subject key identifier of a public key, hex: SHA-1 of the subjectPublicKey BIT STRING
+ * contents (RFC 5280 §4.2.1.2, method 1), as @peculiar/x509 computes it — taken from Node's own
+ * encodings instead of parsing the SPKI: PKCS#1 RSAPublicKey for RSA, the uncompressed point
+ * (SEC 1 §2.3.3) for EC, the raw key for Ed25519 (RFC 8410 §4).
+ */
+export function subjectKeyId(key: KeyObject): string {
+  const hash = createHash('sha1');
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      hash.update(key.export({ type: 'pkcs1', format: 'der' }));
+      break;
+    case 'ec': {
+      const jwk = key.export({ format: 'jwk' });
+      hash.update(Buffer.from([4])).update(Buffer.from(jwk.x ?? '', 'base64url')).update(Buffer.from(jwk.y ?? '', 'base64url'));
+      break;
+    }
+    case 'ed25519':
+      hash.update(Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url'));
+      break;
+    default:
+      throw new TypeError(`no key identifier for ${key.asymmetricKeyType ?? 'unknown'} keys`);
+  }
+  return hash.digest('hex');
 }
 
 /** Imports a stored PKCS#8 private key for signing with the algorithm of `spec`. */
@@ -94,10 +140,9 @@ export async function importPrivateKey(pkcs8: string, spec: KeySpec): Promise<Cr
  * (`RSA PRIVATE KEY`) for RSA, PKCS#8 for ed25519, or PKCS#8 for all when
  * `private_key_format=pkcs8`.
  */
-export async function privateKeyPem(key: CryptoKey, spec: KeySpec, format: string): Promise<string> {
-  const object = KeyObject.from(key);
+export function privateKeyPem(key: KeyObject, spec: KeySpec, format: string): string {
   const type = format === 'pkcs8' || spec.type === 'ed25519' ? 'pkcs8' : spec.type === 'ec' ? 'sec1' : 'pkcs1';
-  return String(object.export({ type, format: 'pem' })).trimEnd();
+  return String(key.export({ type, format: 'pem' })).trimEnd();
 }
 
 /** The key type and size of a public key (from a CSR or certificate), or throws 400. */

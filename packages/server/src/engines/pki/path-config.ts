@@ -19,7 +19,7 @@ export const pathConfigUrls = (ctx: PkiContext) =>
       read: {
         summary: 'Read the URLs embedded in issued certificates.',
         async handle(req) {
-          return { data: { ...(await ctx.store(req).urls()) } };
+          return { data: { ...structuredClone(await ctx.store(req).urls()) } };
         },
       },
       update: {
@@ -36,7 +36,7 @@ export const pathConfigUrls = (ctx: PkiContext) =>
             if (!URL.canParse(url)) throw invalidRequest(`invalid url \`${url}\``);
           }
           await store.putUrls(next);
-          return { data: { ...next } };
+          return { data: { ...structuredClone(next) } };
         },
       },
     },

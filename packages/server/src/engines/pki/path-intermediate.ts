@@ -30,7 +30,7 @@ export const pathIntermediateGenerate = (ctx: PkiContext) =>
           if (!d.common_name) throw invalidRequest('the common_name field is required');
           const store = ctx.store(req);
           const { subject, sans } = requestedNames(d);
-          const { record, keys, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
+          const { record, pair, keys, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
           const extensions: x509.Extension[] = [];
           const names: x509.JsonGeneralName[] = [
             ...sans.dns.map((value) => ({ type: 'dns' as const, value })),
@@ -48,7 +48,7 @@ export const pathIntermediateGenerate = (ctx: PkiContext) =>
           });
           const data: Record<string, unknown> = { csr: csr.toString('pem').trim(), key_id: record.id, key_name: record.name };
           if (d.type === 'exported') {
-            data['private_key'] = await privateKeyPem(keys.privateKey, spec, d.private_key_format);
+            data['private_key'] = privateKeyPem(pair.privateKey, spec, d.private_key_format);
             data['private_key_type'] = spec.type;
           }
           return { data };

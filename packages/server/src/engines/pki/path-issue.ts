@@ -1,11 +1,11 @@
-import { definePath } from '../../framework/engine.js';
+import { definePath, type EngineRequest } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
 import { issueLeaf } from './issue-cert.js';
 import { csrSans, parseCsr } from './issuer-ops.js';
-import { generateKeyPair, privateKeyPem, resolveKeySpec, specOfPublicKey } from './keys.js';
+import { generateKeyPair, privateKeyPem, resolveKeySpec, specOfPublicKey, spkiDer, subjectKeyId } from './keys.js';
 import { isHostname, splitAltNames } from './name-policy.js';
 import { pkiResource, type PkiContext } from './pki-context.js';
-import { readRole, VERBATIM_ROLE, type Role } from './role.js';
+import { VERBATIM_ROLE, type Role } from './role.js';
 import type { SubjectAltNames } from './cert-builder.js';
 
 /** `issue/:role`, `sign/:role` and `sign-verbatim`: certificates for end entities. */
@@ -21,8 +21,8 @@ const requestFields = {
   format: { type: 'string', description: 'The certificate encoding; only pem is served.', default: 'pem', allowed: ['pem'] },
 } as const;
 
-async function loadRole(req: { storage: Parameters<typeof readRole>[0] }, name: string): Promise<Role> {
-  const role = await readRole(req.storage, name);
+async function loadRole(ctx: PkiContext, req: EngineRequest<unknown>, name: string): Promise<Role> {
+  const role = await ctx.store(req).role(name);
   if (!role) throw invalidRequest(`unknown role: \`${name}\``);
   return role;
 }
@@ -52,16 +52,25 @@ export const pathIssue = (ctx: PkiContext) =>
         summary: 'Issue a certificate and its new private key.',
         async handle(req) {
           const d = req.data;
-          const role = await loadRole(req, d.role);
+          const role = await loadRole(ctx, req, d.role);
           if (role.key_type === 'any') throw invalidRequest('role key type "any" not allowed for issuing certificates, only signing');
           const spec = resolveKeySpec(role.key_type, role.key_bits);
           const cn = d.common_name.trim();
           // Validate names before spending time on key generation.
           const sans = namesOf(cn, d);
           const keys = await generateKeyPair(spec);
-          const data = await issueLeaf(ctx, req, { role, commonName: cn, sans, publicKey: keys.publicKey, keySpec: spec, ttl: d.ttl, issuerRef: d.issuer_ref });
+          const data = await issueLeaf(ctx, req, {
+            role,
+            commonName: cn,
+            sans,
+            publicKey: spkiDer(keys.publicKey),
+            subjectKeyId: subjectKeyId(keys.publicKey),
+            keySpec: spec,
+            ttl: d.ttl,
+            issuerRef: d.issuer_ref,
+          });
           return {
-            data: { ...data, private_key: await privateKeyPem(keys.privateKey, spec, d.private_key_format), private_key_type: spec.type },
+            data: { ...data, private_key: privateKeyPem(keys.privateKey, spec, d.private_key_format), private_key_type: spec.type },
           };
         },
       },
@@ -83,7 +92,7 @@ export const pathSign = (ctx: PkiContext) =>
         summary: 'Sign a CSR under a role.',
         async handle(req) {
           const d = req.data;
-          const role = await loadRole(req, d.role);
+          const role = await loadRole(ctx, req, d.role);
           const csr = await parseCsr(d.csr);
           const cn = role.use_csr_common_name ? (csr.subjectName.getField('CN')[0] ?? '') : d.common_name.trim();
           const fromCsr = csrSans(csr);
@@ -112,7 +121,7 @@ export const pathSignVerbatim = (ctx: PkiContext) =>
         summary: 'Sign a CSR with its own subject and SANs.',
         async handle(req) {
           const d = req.data;
-          const named = d.role === undefined ? undefined : await loadRole(req, d.role);
+          const named = d.role === undefined ? undefined : await loadRole(ctx, req, d.role);
           const role: Role = named
             ? { ...named, allow_any_name: true, enforce_hostnames: false, allow_ip_sans: true, allowed_uri_sans: ['*'], key_type: 'any', require_cn: false }
             : VERBATIM_ROLE;

@@ -2,8 +2,9 @@ import { definePath } from '../../framework/engine.js';
 import { invalidRequest, VaultError } from '../../errors.js';
 import { formatDuration } from '../../framework/duration.js';
 import { resolveKeySpec } from './keys.js';
-import { pkiResource } from './pki-context.js';
-import { readRole, ROLE_DEFAULTS, writeRole, type Role } from './role.js';
+import { pkiResource, type PkiContext } from './pki-context.js';
+import type { PkiStore } from './pki-store.js';
+import { ROLE_DEFAULTS, type Role } from './role.js';
 import { extKeyUsageOids, keyUsageFlags } from './usages.js';
 
 /** `roles/:name` (read, write, delete) and `roles` LIST. Writes merge over the stored role. */
@@ -43,7 +44,7 @@ const roleFields = {
   province: { type: 'strings', description: 'ST values of issued subjects.' },
 } as const;
 
-export const pathRoles = () =>
+export const pathRoles = (ctx: PkiContext) =>
   definePath({
     pattern: 'roles/:name',
     fields: roleFields,
@@ -51,22 +52,22 @@ export const pathRoles = () =>
       action: req.operation === 'read' ? 'read' : req.operation === 'delete' ? 'delete' : req.operation === 'create' ? 'create' : 'update',
       resource: pkiResource(req.mount, `roles/${req.data.name}`),
     }),
-    exists: async (req) => (await readRole(req.storage, req.data.name)) !== undefined,
+    exists: async (req) => (await ctx.store(req).role(req.data.name)) !== undefined,
     operations: {
       read: {
         summary: 'Read a role.',
         async handle(req) {
-          const role = await readRole(req.storage, req.data.name);
+          const role = await ctx.store(req).role(req.data.name);
           if (!role) throw new VaultError('not_found', '');
-          return { data: { ...role } };
+          return { data: { ...structuredClone(role) } };
         },
       },
-      create: { summary: 'Create a role.', handle: (req) => write(req.storage, req.data) },
-      update: { summary: 'Update a role.', handle: (req) => write(req.storage, req.data) },
+      create: { summary: 'Create a role.', handle: (req) => write(ctx.store(req), req.data) },
+      update: { summary: 'Update a role.', handle: (req) => write(ctx.store(req), req.data) },
       delete: {
         summary: 'Delete a role.',
         async handle(req) {
-          await req.storage.delete(`roles/${req.data.name}`);
+          await ctx.store(req).deleteRole(req.data.name);
           return undefined;
         },
       },
@@ -79,16 +80,16 @@ export const pathRoles = () =>
 
 type RoleInput = { name: string } & { [K in keyof Role]?: Role[K] | string | undefined };
 
-async function write(storage: Parameters<typeof readRole>[0], input: RoleInput) {
-  const current = (await readRole(storage, input.name)) ?? ROLE_DEFAULTS;
-  const next: Record<string, unknown> = { ...current };
+async function write(store: PkiStore, input: RoleInput) {
+  const current = (await store.role(input.name)) ?? ROLE_DEFAULTS;
+  const next: Record<string, unknown> = { ...structuredClone(current) };
   for (const key of Object.keys(ROLE_DEFAULTS) as (keyof Role)[]) {
     if (input[key] !== undefined) next[key] = input[key];
   }
   const role = next as unknown as Role;
   validateRole(role);
-  await writeRole(storage, input.name, role);
-  return { data: { ...role } };
+  await store.putRole(input.name, role);
+  return { data: { ...structuredClone(role) } };
 }
 
 /** Rejects a role that could never issue: bad key size, a ttl above max_ttl, unknown usages. */
@@ -102,7 +103,7 @@ function validateRole(role: Role): void {
 }
 
 /** `roles` LIST. */
-export const pathRolesList = () =>
+export const pathRolesList = (ctx: PkiContext) =>
   definePath({
     pattern: 'roles',
     fields: {},
@@ -111,7 +112,7 @@ export const pathRolesList = () =>
       list: {
         summary: 'List roles.',
         async handle(req) {
-          const keys = await req.storage.list('roles/');
+          const keys = await ctx.store(req).roleNames();
           if (keys.length === 0) throw new VaultError('not_found', '');
           return { data: { keys } };
         },

@@ -1,10 +1,11 @@
 import { definePath } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
-import { buildCertificate, certPem } from './cert-builder.js';
+import { buildCertificate, caProfile, certPem } from './cert-builder.js';
 import { createStoredKey, keyFields, requestedNames, subjectFields } from './ca-fields.js';
 import { privateKeyPem } from './keys.js';
 import { checkWithinIssuer, NOT_BEFORE_SKEW_MS, resolveTtl } from './ttl.js';
-import { issuerChain, loadSigner, pkiResource, unixSeconds, type PkiContext } from './pki-context.js';
+import { configuredUrlExtensions, loadSigner } from './issuer-signer.js';
+import { issuerChain, pkiResource, unixSeconds, type PkiContext } from './pki-context.js';
 import { csrSans, parseCsr, registerIssuer } from './issuer-ops.js';
 import { colonSerial, parseSerial, randomSerialHex } from './serial.js';
 import { x509 } from './x509.js';
@@ -35,7 +36,7 @@ export const pathRootGenerate = (ctx: PkiContext) =>
           const store = ctx.store(req);
           const ttl = resolveTtl(req.mount, d.ttl);
           const { subject, sans } = requestedNames(d);
-          const { record, keys, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
+          const { record, pair, keys, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
           const now = ctx.certNow();
           const cert = await buildCertificate(
             {
@@ -45,8 +46,8 @@ export const pathRootGenerate = (ctx: PkiContext) =>
               notBefore: new Date(now - NOT_BEFORE_SKEW_MS),
               notAfter: new Date(now + ttl * 1000),
               sans,
-              ca: { maxPathLength: d.max_path_length },
-              urls: await store.urls(),
+              profile: caProfile(d.max_path_length),
+              urlExtensions: await configuredUrlExtensions(store),
             },
             { selfKeys: keys, spec },
           );
@@ -62,7 +63,7 @@ export const pathRootGenerate = (ctx: PkiContext) =>
             key_name: record.name,
           };
           if (d.type === 'exported') {
-            data['private_key'] = await privateKeyPem(keys.privateKey, spec, d.private_key_format);
+            data['private_key'] = privateKeyPem(pair.privateKey, spec, d.private_key_format);
             data['private_key_type'] = spec.type;
           }
           return { data };
@@ -113,8 +114,8 @@ export const pathSignIntermediate = (ctx: PkiContext) =>
               notBefore: new Date(now - NOT_BEFORE_SKEW_MS),
               notAfter: new Date(notAfter),
               sans: d.use_csr_values ? csrSans(csr) : names.sans,
-              ca: { maxPathLength },
-              urls: await store.urls(),
+              profile: caProfile(maxPathLength),
+              urlExtensions: await configuredUrlExtensions(store),
             },
             signer,
           );

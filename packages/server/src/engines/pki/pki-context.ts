@@ -1,9 +1,7 @@
 import type { Clock, EngineRequest, MountEntry } from '../../framework/engine.js';
-import { invalidRequest } from '../../errors.js';
-import type { Signer } from './cert-builder.js';
-import { importPrivateKey } from './keys.js';
+import type { StorageView } from '../../storage/storage-view.js';
+import { PkiCache } from './pki-cache.js';
 import { PkiStore, type IssuerRecord } from './pki-store.js';
-import { x509 } from './x509.js';
 
 /** What the tidy run last did (Vault's `tidy-status`; kept in memory, as Vault does). */
 export interface TidyStatus {
@@ -26,13 +24,32 @@ export interface PkiContext {
   tidy: TidyStatus;
   /** The running tidy, awaited on close. */
   tidyRun: Promise<void> | undefined;
+  /** The store over the request's view, with that view's record cache. */
   store(req: EngineRequest<unknown>): PkiStore;
+  /** Drops every cached record and what was derived from them (engine close: seal, unmount). */
+  close(): void;
   /** Now in ms, truncated to whole seconds: X.509 times carry no fractions, stored ones match. */
   certNow(): number;
 }
 
+/** Records cached per mount view: a few issuers and keys, the config, and the roles in use. */
+const CACHE_RECORDS = 1024;
+
 export function createPkiContext(clock: Clock): PkiContext {
   let tail: Promise<unknown> = Promise.resolve();
+  // Keyed by view: the router hands every request of a mount the same view (rebuilt on unseal);
+  // any other view gets a cache of its own rather than a wrong hit.
+  let caches = new WeakMap<StorageView, PkiCache>();
+  const live = new Set<PkiCache>();
+  const cacheOf = (view: StorageView): PkiCache => {
+    let found = caches.get(view);
+    if (found === undefined) {
+      found = new PkiCache(CACHE_RECORDS);
+      caches.set(view, found);
+      live.add(found);
+    }
+    return found;
+  };
   return {
     clock,
     exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -52,19 +69,13 @@ export function createPkiContext(clock: Clock): PkiContext {
       tidy_revoked_certs: false,
     },
     tidyRun: undefined,
-    store: (req) => new PkiStore(req.storage),
+    store: (req) => new PkiStore(req.storage, cacheOf(req.storage)),
+    close() {
+      for (const cache of live) cache.clear();
+      live.clear();
+      caches = new WeakMap();
+    },
     certNow: () => Math.floor(clock.now() / 1000) * 1000,
-  };
-}
-
-/** An issuer's certificate and signing key. Throws 400 for an issuer imported without a key. */
-export async function loadSigner(store: PkiStore, issuer: IssuerRecord): Promise<Signer> {
-  const key = issuer.keyId === '' ? undefined : await store.key(issuer.keyId);
-  if (!key) throw invalidRequest(`issuer \`${issuer.name || issuer.id}\` has no private key to sign with`);
-  return {
-    certificate: new x509.X509Certificate(issuer.certificate),
-    key: await importPrivateKey(key.pkcs8, key),
-    spec: { type: key.type, bits: key.bits },
   };
 }
 

@@ -1,6 +1,8 @@
 import type { StorageView } from '../../storage/storage-view.js';
 import { invalidRequest } from '../../errors.js';
 import type { KeySpec } from './keys.js';
+import { PkiCache } from './pki-cache.js';
+import type { Role } from './role.js';
 import { storageSerial } from './serial.js';
 
 /**
@@ -10,7 +12,7 @@ import { storageSerial } from './serial.js';
  *   issuers/<issuer_id>    an issuer: its certificate, chain and key
  *   config/issuers         which issuer is `default`
  *   config/urls            AIA and CRL distribution point URLs
- *   roles/<name>           issuance roles
+ *   roles/<name>           issuance roles (role.ts)
  *   certs/<xx-xx-…>        every stored certificate (issuers' own included)
  *   revoked/<xx-xx-…>      revocation records, read when the CRL is rebuilt
  *   crls/<issuer_id>       the current CRL of each issuer (DER, base64) and its number
@@ -61,15 +63,24 @@ export interface UrlsConfig {
   ocsp_servers: string[];
 }
 
-/** Typed access to one request's view of the mount. */
+const NO_URLS: UrlsConfig = Object.freeze({ issuing_certificates: [], crl_distribution_points: [], ocsp_servers: [] });
+
+/**
+ * Typed access to one request's view of the mount. Keys, issuers, roles and the two config
+ * records go through the mount's {@link PkiCache} (what comes back is frozen); certificates,
+ * revocations and CRLs, written per issuance or revocation and read rarely, do not.
+ */
 export class PkiStore {
-  constructor(private readonly view: StorageView) {}
+  constructor(
+    private readonly view: StorageView,
+    readonly cache: PkiCache = new PkiCache(0),
+  ) {}
 
   key(id: string) {
-    return this.view.getJson<KeyRecord>(`keys/${id}`);
+    return this.cachedGet<KeyRecord>(`keys/${id}`);
   }
   putKey(key: KeyRecord) {
-    return this.view.putJson(`keys/${key.id}`, key);
+    return this.cachedPut(`keys/${key.id}`, key);
   }
   async keys(): Promise<KeyRecord[]> {
     const ids = await this.view.list('keys/');
@@ -77,20 +88,33 @@ export class PkiStore {
   }
 
   issuer(id: string) {
-    return this.view.getJson<IssuerRecord>(`issuers/${id}`);
+    return this.cachedGet<IssuerRecord>(`issuers/${id}`);
   }
   putIssuer(issuer: IssuerRecord) {
-    return this.view.putJson(`issuers/${issuer.id}`, issuer);
+    return this.cachedPut(`issuers/${issuer.id}`, issuer);
   }
   async issuers(): Promise<IssuerRecord[]> {
     const ids = await this.view.list('issuers/');
     return (await Promise.all(ids.map((id) => this.issuer(id)))).filter((i): i is IssuerRecord => i !== undefined);
   }
   async defaultIssuerId(): Promise<string | undefined> {
-    return (await this.view.getJson<{ default: string }>('config/issuers'))?.default;
+    return (await this.cachedGet<{ default: string }>('config/issuers'))?.default;
   }
   setDefaultIssuer(id: string) {
-    return this.view.putJson('config/issuers', { default: id });
+    return this.cachedPut('config/issuers', { default: id });
+  }
+
+  role(name: string) {
+    return this.cachedGet<Role>(`roles/${name}`);
+  }
+  putRole(name: string, role: Role) {
+    return this.cachedPut(`roles/${name}`, role);
+  }
+  deleteRole(name: string) {
+    return this.cachedWrite(`roles/${name}`, () => this.view.delete(`roles/${name}`));
+  }
+  roleNames() {
+    return this.view.list('roles/');
   }
 
   /**
@@ -146,10 +170,32 @@ export class PkiStore {
   }
 
   async urls(): Promise<UrlsConfig> {
-    const stored = await this.view.getJson<UrlsConfig>('config/urls');
-    return stored ?? { issuing_certificates: [], crl_distribution_points: [], ocsp_servers: [] };
+    return (await this.cachedGet<UrlsConfig>('config/urls')) ?? NO_URLS;
   }
   putUrls(urls: UrlsConfig) {
-    return this.view.putJson('config/urls', urls);
+    return this.cachedPut('config/urls', urls);
+  }
+
+  /** The record at `key`, from the cache when it has it (frozen either way). */
+  private async cachedGet<T>(key: string): Promise<T | undefined> {
+    const hit = this.cache.get<T>(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const stamp = this.cache.stamp(key);
+    const value = await this.view.getJson<T>(key);
+    return this.cache.fill(key, value ?? null, stamp) ?? undefined;
+  }
+
+  private cachedPut(key: string, value: unknown): Promise<void> {
+    return this.cachedWrite(key, () => this.view.putJson(key, value));
+  }
+
+  /** INVARIANT: readers never cache a value read while this write was in flight. */
+  private async cachedWrite(key: string, write: () => Promise<void>): Promise<void> {
+    this.cache.beginWrite(key);
+    try {
+      await write();
+    } finally {
+      this.cache.endWrite(key);
+    }
   }
 }

@@ -1,8 +1,7 @@
-import type { StorageView } from '../../storage/storage-view.js';
-
 /**
  * An issuance role (Vault's `pki/roles/:name`): which names a certificate may carry, which key
- * it may have, how long it may live and what it may be used for.
+ * it may have, how long it may live and what it may be used for. Stored at `roles/<name>`
+ * through PkiStore (cached, so a role as read is frozen).
  */
 export interface Role {
   issuer_ref: string;
@@ -89,6 +88,3 @@ export const VERBATIM_ROLE: Role = {
   key_type: 'any',
   require_cn: false,
 };
-
-export const readRole = (storage: StorageView, name: string) => storage.getJson<Role>(`roles/${name}`);
-export const writeRole = (storage: StorageView, name: string, role: Role) => storage.putJson(`roles/${name}`, role);
