@@ -5,6 +5,7 @@ import { mysqlPlugin } from './mysql-plugin.js';
 import type { DatabasePlugin, DbPool } from './plugin.js';
 import { postgresPlugin } from './postgres-plugin.js';
 import type { DbConfig, Records } from './records.js';
+import { UsernameTemplate } from './username-template.js';
 
 const PLUGINS: readonly DatabasePlugin[] = [postgresPlugin, mysqlPlugin];
 
@@ -18,7 +19,7 @@ export function pluginFor(name: string): DatabasePlugin {
 }
 
 export interface OpenConnection {
-  readonly config: DbConfig;
+  readonly config: Readonly<DbConfig>;
   readonly plugin: DatabasePlugin;
   readonly pool: DbPool;
 }
@@ -35,14 +36,16 @@ export interface OpenConnection {
 export class Connections {
   readonly ddl = new KeyedMutex();
   private readonly open = new Map<string, Promise<OpenConnection>>();
+  /** Parsed username templates by the (frozen, cached) config they belong to. */
+  private readonly templates = new WeakMap<Readonly<DbConfig>, UsernameTemplate>();
 
   constructor(
     readonly records: Records,
     private readonly log: Logger,
   ) {}
 
-  /** The stored config, or a 400 naming it (Vault: "unknown database"). */
-  async config(name: string): Promise<DbConfig> {
+  /** The stored config (frozen), or a 400 naming it (Vault: "unknown database"). */
+  async config(name: string): Promise<Readonly<DbConfig>> {
     const config = await this.records.config(name);
     if (!config) throw invalidRequest(`unknown database \`${name}\``);
     return config;
@@ -68,14 +71,29 @@ export class Connections {
     await closeQuietly(previous);
   }
 
+  /**
+   * The config's username template (else the plugin's default), parsed once per config object:
+   * a rewritten config is a new object from the record cache, so it is parsed again.
+   */
+  usernameTemplate(config: Readonly<DbConfig>, plugin: DatabasePlugin): UsernameTemplate {
+    let template = this.templates.get(config);
+    if (!template) {
+      template = UsernameTemplate.parse(config.username_template || plugin.defaultUsernameTemplate);
+      this.templates.set(config, template);
+    }
+    return template;
+  }
+
+  /** Closes every pool and forgets the cached records (seal, unmount). */
   async closeAll(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
+    this.records.clear();
     await Promise.all(all.map(closeQuietly));
   }
 }
 
-export function connect(config: DbConfig, log: Logger): OpenConnection {
+export function connect(config: Readonly<DbConfig>, log: Logger): OpenConnection {
   const plugin = pluginFor(config.plugin_name);
   const pool = plugin.open(
     {

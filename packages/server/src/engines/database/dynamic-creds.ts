@@ -5,7 +5,6 @@ import { generatePassword } from './password-generator.js';
 import { formatExpiration } from './plugin.js';
 import { roleAllowed } from './records.js';
 import { renderStatements } from './sql-template.js';
-import { UsernameTemplate } from './username-template.js';
 
 /** Vault's system default and maximum lease TTL (768h), as the pipeline applies it. */
 const SYSTEM_TTL = 768 * 3600;
@@ -53,7 +52,7 @@ export async function issueCredentials(conns: Connections, clock: Clock, req: En
   const ttl = Math.min(req.data.ttl || role.default_ttl || default_lease_ttl || SYSTEM_TTL, maxTtl);
 
   const now = clock.now();
-  const template = UsernameTemplate.parse(config.username_template || plugin.defaultUsernameTemplate);
+  const template = conns.usernameTemplate(config, plugin);
   const username = template.render({ RoleName: roleName, DisplayName: req.auth?.displayName || 'token' }, now).slice(0, plugin.maxUsernameLength);
   if (username === '') throw invalidRequest('`username_template` produced an empty username');
   const password = generatePassword();

@@ -13,7 +13,8 @@ import { StaticRotation } from './static-rotation.js';
  * roles with rotated passwords, for PostgreSQL and MySQL/MariaDB
  * (https://developer.hashicorp.com/vault/api-docs/secret/databases, spec §2.11).
  *
- * Pools are opened per connection on first use and closed on unmount and seal (`close`);
+ * Pools are opened per connection on first use and closed on unmount and seal (`close`), which
+ * also drops the cached connection and role records (`Records`, `RecordCache`);
  * user DDL is serialised per connection (see `Connections`). Static roles rotate from
  * `periodic()`, which the scheduler calls once a minute on the active node.
  */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { parseServerConfig } from '../../config/server-config.js';
 import { body, devVault, send } from '../../pipeline/pipeline-test-kit.js';
 import { createVault, type Vault } from '../../server.js';
@@ -98,6 +99,47 @@ describe('database engine on PostgreSQL through the pipeline', { skip }, () => {
     assert.equal((await send(vault, 'update', 'sys/leases/revoke', { body: { lease_id: res.lease_id } })).status, 204);
     assert.equal(await pgLogin(cluster!.port, username, password), false);
     assert.equal(await roleExists(username), false);
+  });
+
+  it('revoking ends the user\'s open sessions and hands what it created to the engine user', async () => {
+    await send(vault, 'update', 'database/roles/owner', {
+      body: { db_name: 'pg', creation_statements: [...CREATE, `GRANT USAGE, CREATE ON SCHEMA public TO "{{name}}"`] },
+    });
+    const res = body(await send(vault, 'read', 'database/creds/owner'));
+    const { username, password } = res.data;
+    const session = new pg.Client({ host: '127.0.0.1', port: cluster!.port, user: username, password, database: 'postgres' });
+    session.on('error', () => undefined);
+    await session.connect();
+    try {
+      await session.query('CREATE TABLE made_by_lease (x int)');
+      assert.equal((await send(vault, 'update', 'sys/leases/revoke', { body: { lease_id: res.lease_id } })).status, 204);
+      assert.equal(await roleExists(username), false);
+      await assert.rejects(session.query('SELECT 1'), 'the open session was ended');
+      const owner = await sql<{ o: string }>("SELECT tableowner AS o FROM pg_tables WHERE tablename = 'made_by_lease'");
+      assert.deepEqual(owner, [{ o: 'postgres' }]);
+    } finally {
+      await session.end().catch(() => undefined);
+      await sql('DROP TABLE IF EXISTS made_by_lease');
+    }
+  });
+
+  it('issues from a rewritten role and connection at once (cached records follow writes)', async () => {
+    await send(vault, 'update', 'database/roles/rewritten', { body: { db_name: 'pg', creation_statements: CREATE, default_ttl: '1h' } });
+    const first = body(await send(vault, 'read', 'database/creds/rewritten'));
+    assert.equal(first.lease_duration, 3600);
+    await send(vault, 'update', 'database/roles/rewritten', { body: { default_ttl: '30m' } });
+    await configure(vault, cluster!.port, undefined, { username_template: '{{ printf "v-rw-%s" (random 8) }}' });
+    const second = body(await send(vault, 'read', 'database/creds/rewritten'));
+    assert.equal(second.lease_duration, 1800);
+    assert.match(second.data.username, /^v-rw-[A-Za-z0-9]{8}$/);
+    await configure(vault);
+    await send(vault, 'update', 'database/roles/rewritten', { body: { db_name: 'nowhere' } });
+    assert.equal((await send(vault, 'read', 'database/creds/rewritten')).status, 400, 'the role now names an unknown connection');
+    await send(vault, 'delete', 'database/roles/rewritten');
+    assert.equal((await send(vault, 'read', 'database/creds/rewritten')).status, 400, 'a deleted role is gone at once');
+    await send(vault, 'update', 'sys/leases/revoke-prefix/database/creds/rewritten');
+    assert.equal(await roleExists(first.data.username), false);
+    assert.equal(await roleExists(second.data.username), false);
   });
 
   it('renews with ALTER ROLE … VALID UNTIL, within max_ttl', async () => {

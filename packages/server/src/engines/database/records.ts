@@ -1,4 +1,5 @@
 import type { StorageView } from '../../storage/storage-view.js';
+import { RecordCache } from './record-cache.js';
 
 /** A connection (`config/:name`), stored at `config/<name>`. The password never leaves the engine. */
 export interface DbConfig {
@@ -46,24 +47,53 @@ export interface StaticRoleRecord {
   pending_password?: string;
 }
 
-/** Typed access to the engine's three record kinds in the mount's view. */
+/**
+ * Typed access to the engine's three record kinds in the mount's view. Connections and roles,
+ * read on every credential, are served from a {@link RecordCache}: the objects returned are
+ * frozen and shared, so callers copy before changing one. Static roles are read as stored.
+ */
 export class Records {
+  private readonly cache = new RecordCache<DbConfig | RoleRecord>(1024);
+
   constructor(private readonly storage: StorageView) {}
 
-  config = (name: string) => this.storage.getJson<DbConfig>(`config/${name}`);
-  putConfig = (name: string, c: DbConfig) => this.storage.putJson(`config/${name}`, c);
-  deleteConfig = (name: string) => this.storage.delete(`config/${name}`);
+  config = (name: string) => this.cached(`config/${name}`) as Promise<Readonly<DbConfig> | undefined>;
+  putConfig = (name: string, c: DbConfig) => this.write(`config/${name}`, () => this.storage.putJson(`config/${name}`, c));
+  deleteConfig = (name: string) => this.write(`config/${name}`, () => this.storage.delete(`config/${name}`));
   configs = () => this.storage.list('config/');
 
-  role = (name: string) => this.storage.getJson<RoleRecord>(`role/${name}`);
-  putRole = (name: string, r: RoleRecord) => this.storage.putJson(`role/${name}`, r);
-  deleteRole = (name: string) => this.storage.delete(`role/${name}`);
+  role = (name: string) => this.cached(`role/${name}`) as Promise<Readonly<RoleRecord> | undefined>;
+  putRole = (name: string, r: RoleRecord) => this.write(`role/${name}`, () => this.storage.putJson(`role/${name}`, r));
+  deleteRole = (name: string) => this.write(`role/${name}`, () => this.storage.delete(`role/${name}`));
   roles = () => this.storage.list('role/');
 
   staticRole = (name: string) => this.storage.getJson<StaticRoleRecord>(`static-role/${name}`);
   putStaticRole = (name: string, r: StaticRoleRecord) => this.storage.putJson(`static-role/${name}`, r);
   deleteStaticRole = (name: string) => this.storage.delete(`static-role/${name}`);
   staticRoles = () => this.storage.list('static-role/');
+
+  /** Forgets every cached record (engine close: seal, unmount). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async cached(key: string): Promise<Readonly<DbConfig | RoleRecord> | undefined> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const stamp = this.cache.stamp(key);
+    const stored = await this.storage.getJson<DbConfig | RoleRecord>(key);
+    return this.cache.fill(key, stored ?? null, stamp) ?? undefined;
+  }
+
+  /** A write bracketed by invalidations, so no reader keeps what storage held before it. */
+  private async write(key: string, put: () => Promise<void>): Promise<void> {
+    this.cache.invalidate(key);
+    try {
+      await put();
+    } finally {
+      this.cache.invalidate(key);
+    }
+  }
 }
 
 /** Vault's `allowed_roles`: exact names, `*` for any, and `*` globs (`app-*`). */
