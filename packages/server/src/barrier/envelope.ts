@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { VaultError } from '../errors.js';
-import { fillNonce } from './nonce-pool.js';
+import { fillPublicRandom } from '../framework/public-random.js';
 
 /**
  * The barrier's value format (ARCHITECTURE.md, "Storage and the barrier"):
@@ -33,7 +33,7 @@ export function encryptValue(key: Uint8Array, term: number, path: string, plaint
   view.setUint32(1, term, false);
   // A random 96-bit nonce per value: NIST SP 800-38D §8.3 allows 2^32 such encryptions per key;
   // `sys/rotate` (and the `encryptions` counter in key-status) keep us far below that.
-  fillNonce(out, PREFIX_LENGTH, NONCE_LENGTH);
+  fillPublicRandom(out, PREFIX_LENGTH, NONCE_LENGTH);
   const cipher = createCipheriv('aes-256-gcm', key, out.subarray(PREFIX_LENGTH, HEADER_LENGTH), {
     authTagLength: TAG_LENGTH,
   });

@@ -3,8 +3,7 @@ import { pathConfigCa, pathPublicKey } from './path-config-ca.js';
 import { pathIssue } from './path-issue.js';
 import { pathRoleList, pathRoles } from './path-roles.js';
 import { pathSign } from './path-sign.js';
-import { SerialAllocator } from './serials.js';
-import type { SshContext } from './sign-request.js';
+import { createSshContext } from './ssh-context.js';
 
 /**
  * The SSH secrets engine as a certificate authority (Vault's `ssh` type with CA roles:
@@ -13,11 +12,13 @@ import type { SshContext } from './sign-request.js';
  * Register as type `ssh`.
  */
 export const sshEngine: EngineFactory = async (ctx: EngineContext): Promise<EngineSpec> => {
-  const ssh: SshContext = { clock: ctx.clock, serials: new SerialAllocator() };
+  const ssh = createSshContext(ctx.clock);
   return {
     kind: 'secrets',
-    paths: [pathConfigCa, pathPublicKey, pathRoles, pathRoleList, pathSign(ssh), pathIssue(ssh)],
+    paths: [pathConfigCa(ssh), pathPublicKey(ssh), pathRoles(ssh), pathRoleList(ssh), pathSign(ssh), pathIssue(ssh)],
     // Vault serves the CA public key to anyone, so hosts can fetch it for TrustedUserCAKeys.
     unauthenticated: ['public_key'],
+    // Sealing or unmounting closes the engine: the parsed CA key and roles it caches go with it.
+    close: async () => ssh.close(),
   };
 };

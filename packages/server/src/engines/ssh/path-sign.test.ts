@@ -178,16 +178,47 @@ describe('ssh sign/:role with ssh-keygen -L', { ...needTools(SSH_KEYGEN) }, () =
     await rejectsVault(h.send('update', 'sign/dev', { public_key: userKey, valid_principals: 'alice' }), 400, /needs an rsa ca key/);
   });
 
-  it('gives every certificate a distinct serial and records it', async () => {
+  it('signs under the role and CA as last written: cached copies follow every write and delete', async () => {
     const h = await mountSsh({ ca: 'ed25519' });
     await h.send('update', 'roles/dev', DEV_ROLE);
+    const signAlice = () => h.send('update', 'sign/dev', { public_key: userKey, valid_principals: 'alice' });
+    const signedBy = async () => {
+      const cert = sshpk.parseCertificate(dataString((await signAlice())?.data, 'signed_key'), 'openssh');
+      assert.ok(cert.issuerKey);
+      return cert.issuerKey.fingerprint('sha256').toString();
+    };
+    const caFingerprint = async () =>
+      sshpk.parseKey(dataString((await h.send('read', 'config/ca'))?.data, 'public_key'), 'ssh').fingerprint('sha256').toString();
+
+    assert.equal(await signedBy(), await caFingerprint());
+    await h.send('update', 'roles/dev', { ...DEV_ROLE, allowed_users: 'bob' });
+    await rejectsVault(signAlice(), 400, '`alice` is not a valid value for valid_principals');
+    await h.send('update', 'roles/dev', DEV_ROLE);
+    await signAlice();
+    await h.send('delete', 'roles/dev');
+    await rejectsVault(signAlice(), 400, 'unknown role: `dev`');
+    await h.send('update', 'roles/dev', DEV_ROLE);
+
+    const before = await caFingerprint();
+    await h.send('update', 'config/ca', {});
+    const after = await caFingerprint();
+    assert.notEqual(after, before);
+    assert.equal(await signedBy(), after);
+    await h.send('delete', 'config/ca');
+    await rejectsVault(signAlice(), 400, /no ca key pair configured/);
+  });
+
+  it('gives every certificate a distinct serial and stores nothing per certificate', async () => {
+    const h = await mountSsh({ ca: 'ed25519' });
+    await h.send('update', 'roles/dev', DEV_ROLE);
+    const before = [...h.store.entries.keys()].sort();
     const serials = await Promise.all(
       Array.from({ length: 40 }, async () =>
         dataString((await h.send('update', 'sign/dev', { public_key: userKey, valid_principals: 'alice' }))?.data, 'serial_number'),
       ),
     );
     assert.equal(new Set(serials).size, 40);
-    const recorded = [...h.store.entries.keys()].filter((k) => k.includes('/serials/')).map((k) => k.slice(k.lastIndexOf('/') + 1));
-    assert.deepEqual(recorded.sort(), [...serials].sort());
+    for (const serial of serials) assert.match(serial, /^[1-9a-f][0-9a-f]{0,15}$/);
+    assert.deepEqual([...h.store.entries.keys()].sort(), before);
   });
 });

@@ -1,6 +1,7 @@
 import { definePath } from '../../framework/engine.js';
 import { sshResource } from './cedar-resource.js';
-import { certificateFields, signUnderRole, type SshContext } from './sign-request.js';
+import { certificateFields, signUnderRole } from './sign-request.js';
+import type { SshContext } from './ssh-context.js';
 import { parsePublicKeyField } from './ssh-keys.js';
 
 /**

@@ -3,6 +3,7 @@ import type { FieldValues } from '../../framework/fields.js';
 import type { StorageView } from '../../storage/storage-view.js';
 import type { AlgorithmSigner } from './cert-signer.js';
 import { parseKeyLengths, type KeyLengths } from './key-lengths.js';
+import type { ParsedCache } from './parsed-cache.js';
 
 /**
  * An SSH CA role as stored (https://developer.hashicorp.com/vault/api-docs/secret/ssh#create-role).
@@ -133,27 +134,44 @@ function toAlgorithmSigner(value: string): AlgorithmSigner {
 
 const clean = (list: string[]): string[] => [...new Set(list.map((s) => s.trim()).filter((s) => s !== ''))];
 
-/** Roles under `roles/` in the mount's view. */
+/**
+ * Roles under `roles/` in the mount's view, read through the mount's parsed cache (every `sign`
+ * needs its role; see parsed-cache.ts for coherence). A role handed out is shared and frozen.
+ */
 export class RoleStore {
-  constructor(private readonly storage: StorageView) {}
+  constructor(
+    private readonly storage: StorageView,
+    private readonly cache: ParsedCache<Readonly<SshRole>>,
+  ) {}
 
-  async get(name: string): Promise<SshRole | undefined> {
-    return this.storage.getJson<SshRole>(`roles/${name}`);
+  get(name: string): Promise<Readonly<SshRole> | undefined> {
+    return this.cache.read(name, async () => {
+      const role = await this.storage.getJson<SshRole>(`roles/${name}`);
+      return role === undefined ? undefined : deepFreeze(role);
+    });
   }
 
   /** The role, or a 400 naming it: Vault answers an unknown role on sign/issue with 400. */
-  async require(name: string): Promise<SshRole> {
+  async require(name: string): Promise<Readonly<SshRole>> {
     const role = await this.get(name);
     if (role === undefined) throw invalidRequest(`unknown role: \`${name}\``);
     return role;
   }
 
-  async put(name: string, role: SshRole): Promise<void> {
-    await this.storage.putJson(`roles/${name}`, role);
+  put(name: string, role: SshRole): Promise<void> {
+    return this.cache.write(name, async () => {
+      // What is cached is what a read would parse back, not the caller's object.
+      const json = JSON.stringify(role);
+      await this.storage.put(`roles/${name}`, encoder.encode(json));
+      return { value: deepFreeze(JSON.parse(json) as SshRole), result: undefined };
+    });
   }
 
-  async delete(name: string): Promise<void> {
-    await this.storage.delete(`roles/${name}`);
+  delete(name: string): Promise<void> {
+    return this.cache.write(name, async () => {
+      await this.storage.delete(`roles/${name}`);
+      return { value: undefined, result: undefined };
+    });
   }
 
   /** Role names; an empty list is a 404, as every Vault LIST. */
@@ -162,4 +180,15 @@ export class RoleStore {
     if (keys.length === 0) throw new VaultError('not_found', '');
     return keys;
   }
+}
+
+const encoder = new TextEncoder();
+
+/** Freezes a parsed JSON value and everything in it: a cached role is shared by every request. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

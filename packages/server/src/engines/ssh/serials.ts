@@ -1,63 +1,38 @@
-import { randomBytes } from 'node:crypto';
-import { internalError } from '../../errors.js';
-import type { StorageView } from '../../storage/storage-view.js';
+import { publicRandom } from '../../framework/public-random.js';
 
 /**
- * Certificate serial numbers: random 64-bit values (a serial is all the OpenSSH format allows;
- * `RevokedKeys` lists revoke by serial, so two certificates must never share one).
+ * Certificate serial numbers: 64 random bits from the CSPRNG, never stored.
  *
- * Randomness alone makes a collision unlikely (about 3·10⁻⁸ after a million certificates, by
- * the birthday bound), but not impossible; so every issued serial is recorded under `serials/`
- * and a candidate already recorded — or reserved by a request still in flight on this node — is
- * drawn again. Only the active node issues (ARCHITECTURE.md, "HA"), so the in-memory reservation
- * closes the gap between the check and the write. The record also keeps what a future
- * revocation list or tidy job needs, never the certificate or any key.
+ * Decision (2026-11, BENCHMARKS.md issue 7): no per-certificate record and no uniqueness read.
+ * They cost every certificate a storage read and a durable write through the barrier (with the
+ * role and CA reads, the bulk of a sign's CPU after the signature itself; on a file-backed
+ * server also one fsync-bound commit per certificate), and nothing read them: this engine has
+ * no certificate list, revocation endpoint or tidy job. Vault's SSH CA keeps no per-certificate
+ * state either: the CA cannot revoke a certificate, which only expires or is listed by serial
+ * (or key) in sshd's `RevokedKeys`. Records that earlier versions wrote under `serials/` stay
+ * where they are and are never read.
+ *
+ * Why random 64-bit serials meet "serials are unique". For n certificates the chance that any
+ * two share a serial is below n²/2⁶⁵ (birthday bound): 3·10⁻⁸ after a million certificates,
+ * 3·10⁻⁶ after ten million (a thousand an hour for a year), drawn from OpenSSL's CSPRNG as every
+ * key and nonce of this server is. And what a clash could break is narrow: a `RevokedKeys` entry
+ * by serial would also refuse the other certificate (fail-safe, never a wrongful login), and
+ * only while both are unexpired. An in-memory set of recent serials would only guard against a
+ * broken random generator, and then the certificate nonces and every key made here are broken
+ * too; a storage check would not survive a restore from backup anyway.
  */
 
-/** What is kept about an issued certificate. */
-export interface SerialRecord {
-  role: string;
-  key_id: string;
-  cert_type: 'user' | 'host';
-  principals: string[];
-  /** Unix seconds. */
-  valid_before: number;
+/** A certificate serial: its value and Vault's form of it (lowercase hex, no leading zeros). */
+export interface Serial {
+  readonly value: bigint;
+  readonly hex: string;
 }
 
-const MAX_DRAWS = 8;
-
-/** Hands out unique serials for one mount. */
-export class SerialAllocator {
-  private readonly reserved = new Set<string>();
-
-  /**
-   * Reserves a fresh serial, runs `issue` with it, then records it. If `issue` throws, the serial
-   * is released unrecorded.
-   */
-  async issue<T>(storage: StorageView, issue: (serial: bigint, hex: string) => Promise<{ result: T; record: SerialRecord }>): Promise<T> {
-    const { serial, hex } = await this.reserve(storage);
-    try {
-      const { result, record } = await issue(serial, hex);
-      await storage.putJson(`serials/${hex}`, record);
-      return result;
-    } finally {
-      this.reserved.delete(hex);
-    }
-  }
-
-  private async reserve(storage: StorageView): Promise<{ serial: bigint; hex: string }> {
-    for (let i = 0; i < MAX_DRAWS; i++) {
-      const serial = randomBytes(8).readBigUInt64BE();
-      // Zero reads as "no serial" to some tools; skip it.
-      if (serial === 0n) continue;
-      // Lowercase hex without leading zeros, as Vault formats SSH serials.
-      const hex = serial.toString(16);
-      if (this.reserved.has(hex)) continue;
-      this.reserved.add(hex);
-      if ((await storage.get(`serials/${hex}`)) === undefined) return { serial, hex };
-      this.reserved.delete(hex);
-    }
-    // Eight collisions in a row means the random source is broken, not bad luck.
-    throw internalError('could not allocate a unique certificate serial');
+/** Draws a fresh serial. */
+export function randomSerial(): Serial {
+  for (;;) {
+    const value = publicRandom(8).readBigUInt64BE();
+    // Zero reads as "no serial" to some tools; draw again (probability 2⁻⁶⁴).
+    if (value !== 0n) return { value, hex: value.toString(16) };
   }
 }

@@ -1,22 +1,15 @@
 import type sshpk from 'sshpk';
 import { invalidRequest } from '../../errors.js';
-import type { Clock, EngineRequest } from '../../framework/engine.js';
-import { CaStore } from './ca-store.js';
+import type { EngineRequest } from '../../framework/engine.js';
 import { signCertificate } from './cert-signer.js';
-import { RoleStore } from './role.js';
 import { resolveCertificate, SYSTEM_MAX_TTL, type TtlLimits } from './role-policy.js';
-import type { SerialAllocator } from './serials.js';
+import { randomSerial } from './serials.js';
+import type { SshContext } from './ssh-context.js';
 
 /**
  * What `sign/:role` and `issue/:role` share: the certificate request fields and the one path from
  * a request to a signed certificate (role lookup → policy → serial → signature).
  */
-
-/** What the engine keeps for the life of the mount. */
-export interface SshContext {
-  readonly clock: Clock;
-  readonly serials: SerialAllocator;
-}
 
 /** Request fields both paths accept (https://developer.hashicorp.com/vault/api-docs/secret/ssh#sign-ssh-key). */
 export const certificateFields = {
@@ -56,10 +49,10 @@ export async function signUnderRole(
   req: EngineRequest<CertificateFieldValues>,
   publicKey: sshpk.Key,
 ): Promise<SignedCertificate> {
-  const role = await new RoleStore(req.storage).require(req.data.role);
-  const ca = await new CaStore(req.storage).signer();
-  if (role.algorithm_signer !== 'default' && ca.algorithm !== 'rsa') {
-    throw invalidRequest(`\`algorithm_signer\` \`${role.algorithm_signer}\` needs an rsa ca key; this ca key is ${ca.algorithm}`);
+  const role = await ctx.roles(req.storage).require(req.data.role);
+  const ca = await ctx.ca(req.storage).signer();
+  if (role.algorithm_signer !== 'default' && ca.pair.algorithm !== 'rsa') {
+    throw invalidRequest(`\`algorithm_signer\` \`${role.algorithm_signer}\` needs an rsa ca key; this ca key is ${ca.pair.algorithm}`);
   }
   const template = resolveCertificate(
     role,
@@ -77,16 +70,12 @@ export async function signUnderRole(
     mountLimits(req),
     ctx.clock.now(),
   );
-  return ctx.serials.issue(req.storage, async (serial, hex) => ({
-    result: { serial_number: hex, signed_key: `${signCertificate({ ...template, serial }, ca, role.algorithm_signer)}\n` },
-    record: {
-      role: req.data.role,
-      key_id: template.keyId,
-      cert_type: template.certType,
-      principals: [...template.principals],
-      valid_before: template.validBefore,
-    },
-  }));
+  // Nothing is stored per certificate: see serials.ts for why a random serial is enough.
+  const serial = randomSerial();
+  return {
+    serial_number: serial.hex,
+    signed_key: `${signCertificate({ ...template, serial: serial.value }, ca, role.algorithm_signer)}\n`,
+  };
 }
 
 /** The mount's TTLs, or Vault's system values (32 days) where the mount sets none. */
