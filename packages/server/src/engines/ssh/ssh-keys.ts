@@ -2,10 +2,12 @@ import { createHash, createPrivateKey, generateKeyPair, type KeyObject } from 'n
 import { promisify } from 'node:util';
 import sshpk from 'sshpk';
 import { invalidRequest } from '../../errors.js';
+import { generateRsaKeyPair } from '../../keygen/key-generator.js';
 
 /**
- * SSH key material: generating key pairs with Node's crypto (asynchronously, so a 4096-bit RSA
- * key never blocks the event loop), and reading the OpenSSH and PEM formats users send through
+ * SSH key material: generating key pairs with Node's crypto (asynchronously; RSA on the
+ * low-priority key-generation thread, keygen/, so a 4096-bit prime search neither blocks the
+ * event loop nor competes with it for a core), and reading the OpenSSH and PEM formats users send through
  * sshpk. Every parse failure is a 400 that names the field, never the key.
  */
 
@@ -66,7 +68,7 @@ export async function generateSshKeyPair(algorithm: KeyAlgorithm, bits: number, 
     if (![2048, 3072, 4096].includes(modulusLength)) {
       throw invalidRequest(`\`key_bits\` for rsa must be 2048, 3072 or 4096, got ${modulusLength}`);
     }
-    ({ privateKey } = await generate('rsa', { modulusLength }));
+    ({ privateKey } = await generateRsaKeyPair(modulusLength));
   } else {
     const namedCurve = CURVES[bits === 0 ? 256 : bits];
     if (namedCurve === undefined) throw invalidRequest(`\`key_bits\` for ec must be 256, 384 or 521, got ${bits}`);
