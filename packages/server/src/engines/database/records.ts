@@ -1,5 +1,5 @@
 import type { StorageView } from '../../storage/storage-view.js';
-import { RecordCache } from './record-cache.js';
+import { deepFreeze, RecordCache } from '../../framework/record-cache.js';
 
 /** A connection (`config/:name`), stored at `config/<name>`. The password never leaves the engine. */
 export interface DbConfig {
@@ -53,7 +53,11 @@ export interface StaticRoleRecord {
  * frozen and shared, so callers copy before changing one. Static roles are read as stored.
  */
 export class Records {
-  private readonly cache = new RecordCache<DbConfig | RoleRecord>(1024);
+  /**
+   * Trade-off: a config holds the engine's database password, so the decoded record stays in
+   * the heap while the mount is unsealed — it is there already, in the open pool's settings.
+   */
+  private readonly cache = new RecordCache<Readonly<DbConfig | RoleRecord> | null>(1024);
 
   constructor(private readonly storage: StorageView) {}
 
@@ -82,7 +86,9 @@ export class Records {
     if (hit !== undefined) return hit ?? undefined;
     const stamp = this.cache.stamp(key);
     const stored = await this.storage.getJson<DbConfig | RoleRecord>(key);
-    return this.cache.fill(key, stored ?? null, stamp) ?? undefined;
+    const frozen = stored === undefined ? null : deepFreeze(stored);
+    this.cache.fill(key, frozen, stamp);
+    return frozen ?? undefined;
   }
 
   /** A write bracketed by invalidations, so no reader keeps what storage held before it. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StorageOp } from '../../storage/storage-backend.js';
 import { encodeJson, type StorageView } from '../../storage/storage-view.js';
-import { RecordCache } from './record-cache.js';
+import { RecordCache } from '../../framework/record-cache.js';
 
 /**
  * The storage layout of a KV v2 mount, inside the mount's (barrier-encrypted) view:
@@ -87,13 +87,23 @@ const versionPrefix = (path: string): string => {
 };
 const versionKey = (path: string, version: number) => `${versionPrefix(path)}${version}`;
 
+/** JSON text of a record as encrypted into storage; `null` caches an absence. */
+type KvRecordCache = RecordCache<string | null>;
+
 /**
- * The decoded records of one mount's view (see record-cache.ts for what is kept and why).
+ * The decoded records of one mount's view (framework/record-cache.ts): each secret's metadata
+ * and the mount config, as JSON text, so every caller parses an object of its own to mutate.
+ * A hit saves a storage read, a decrypt and a decode on every KV read and write.
+ *
+ * Trade-off (why plaintext, and why only this): the metadata of a secret — version numbers,
+ * times, `custom_metadata` — is needed on every request to the secret, while its data is not
+ * cached at all. A heap dump of an unsealed server would show the metadata of recently used
+ * secrets; it shows their tokens and data in flight already.
  * One per view: the engine keeps them and drops them on close (seal, unmount).
  */
 export class KvRecordCaches {
-  readonly metadata = new RecordCache(METADATA_CACHE_ENTRIES);
-  readonly config = new RecordCache(1);
+  readonly metadata: KvRecordCache = new RecordCache(METADATA_CACHE_ENTRIES);
+  readonly config: KvRecordCache = new RecordCache(1);
 
   clear(): void {
     this.metadata.clear();
@@ -200,7 +210,7 @@ export class VersionStore {
     for await (const key of this.storage.keys(versionPrefix(path))) ops.push({ type: 'delete', key });
     ops.push({ type: 'delete', key: META_PREFIX + path });
     const cache = this.caches.metadata;
-    cache.beginWrite(path);
+    cache.invalidate(path);
     await this.storage.batch(ops);
     cache.endWrite(path, null);
   }
@@ -211,7 +221,7 @@ export class VersionStore {
   }
 
   /** The JSON text at `storageKey` (`null` when absent), from `cache` when it has it. */
-  private async cachedRead(cache: RecordCache, key: string, storageKey: string): Promise<string | null> {
+  private async cachedRead(cache: KvRecordCache, key: string, storageKey: string): Promise<string | null> {
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const stamp = cache.stamp(key);
@@ -227,12 +237,12 @@ export class VersionStore {
    * write fails the entry stays invalid and the next read goes to storage.
    */
   private async cachedWrite(
-    cache: RecordCache,
+    cache: KvRecordCache,
     key: string,
     json: string,
     write: (value: Uint8Array) => Promise<void>,
   ): Promise<void> {
-    cache.beginWrite(key);
+    cache.invalidate(key);
     await write(encoder.encode(json));
     cache.endWrite(key, json);
   }

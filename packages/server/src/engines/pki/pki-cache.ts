@@ -1,3 +1,5 @@
+import { deepFreeze, RecordCache } from '../../framework/record-cache.js';
+
 /**
  * Decoded PKI records kept in memory per mount view: keys, issuers, roles, `config/issuers` and
  * `config/urls` — the five records every `issue/:role` read, each a storage get, an AES-GCM
@@ -8,49 +10,45 @@
  * as long as the mount is unsealed, as the SSH engine's CA key does (ca-store.ts); the cache is
  * memory only, bounded, and dropped when the engine closes (seal, unmount).
  *
- * Coherence, as KV's record cache (engines/kv/record-cache.ts) but without write locks: readers
- * take a `stamp` before reading storage and `fill` with what they decoded, which is dropped if
- * the entry changed meanwhile. Writers bracket the storage write with `beginWrite` / `endWrite`;
- * `endWrite` only invalidates (the next reader refills from storage), so two concurrent writes
- * of one record can never leave the older value cached whatever order they finish in.
- * INVARIANT: every change to an entry (write begun, write ended, eviction) moves its stamp.
+ * Coherence (framework/record-cache.ts) without write locks: writers invalidate before and
+ * after the storage write (the next reader refills from storage), so two concurrent writes of
+ * one record can never leave the older value cached whatever order they finish in.
  * INVARIANT: cached values are frozen; callers copy before changing anything.
  */
 export class PkiCache {
-  private readonly slots = new Map<string, Slot>();
-  private counter = 0;
-  /** The stamp of every key without a slot; moves on each eviction and on clear. */
-  private floor = 0;
+  private readonly records: RecordCache<unknown>;
   private derivedByRecord = new WeakMap<object, Map<string, unknown>>();
 
   /** @param capacity  records kept; the oldest filled is evicted first */
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.records = new RecordCache(capacity);
+  }
 
   /** The cached record, `null` for a cached absence, `undefined` when not cached. */
   get<T>(key: string): T | null | undefined {
-    return this.slots.get(key)?.value as T | null | undefined;
+    return this.records.get(key) as T | null | undefined;
   }
 
   /** Take before reading storage; pass to {@link fill}. */
   stamp(key: string): number {
-    return this.slots.get(key)?.stamp ?? this.floor;
+    return this.records.stamp(key);
   }
 
   /** Caches what storage held for `key` (frozen), unless the entry changed since `stamp`. */
   fill<T>(key: string, value: T | null, stamp: number): T | null {
     const frozen = value === null ? null : deepFreeze(value);
-    if (this.stamp(key) === stamp) this.set(key, { value: frozen, stamp });
+    this.records.fill(key, frozen, stamp);
     return frozen;
   }
 
   /** A write of `key` is starting: readers stop trusting the entry. */
   beginWrite(key: string): void {
-    this.set(key, { value: undefined, stamp: ++this.counter });
+    this.records.invalidate(key);
   }
 
   /** The write of `key` has finished (or failed): the next reader goes to storage. */
   endWrite(key: string): void {
-    this.set(key, { value: undefined, stamp: ++this.counter });
+    this.records.invalidate(key);
   }
 
   /**
@@ -74,30 +72,7 @@ export class PkiCache {
 
   /** Forgets everything (engine close: seal, unmount). */
   clear(): void {
-    this.slots.clear();
+    this.records.clear();
     this.derivedByRecord = new WeakMap();
-    this.floor = ++this.counter;
   }
-
-  private set(key: string, slot: Slot): void {
-    this.slots.delete(key); // re-insert at the end: Map keeps insertion order
-    this.slots.set(key, slot);
-    if (this.slots.size <= this.capacity) return;
-    const oldest = this.slots.keys().next().value as string;
-    this.slots.delete(oldest);
-    this.floor = ++this.counter;
-  }
-}
-
-interface Slot {
-  readonly value: unknown;
-  readonly stamp: number;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
 import { KeyedMutex } from '../../framework/keyed-mutex.js';
+import { RecordCache } from '../../framework/record-cache.js';
 
 /**
  * Parsed records of one mount kept in memory: the CA key pair and the roles, which every
@@ -9,34 +10,31 @@ import { KeyedMutex } from '../../framework/keyed-mutex.js';
  * unmount); nothing is ever written anywhere. The CA's private key then sits in the heap of an
  * unsealed server, as it must anyway to sign.
  *
- * Coherence, as KV's record cache (engines/kv/record-cache.ts): every write of a key goes
- * through {@link ParsedCache.write}, which serialises writes per key and brackets the storage
- * write, invalidating the entry before it and installing the written value once it is durable.
- * Readers take no lock: they note the entry's stamp before reading storage and install what they
- * read only if the stamp has not moved. INVARIANT: every change to an entry (write begun, write
- * ended, eviction) moves its stamp, so a reader can never install a value older than a write
- * that ended before it finished. Absence is not cached: an unknown name always asks storage.
+ * Coherence (framework/record-cache.ts): every write of a key goes through
+ * {@link ParsedCache.write}, which serialises writes per key and brackets the storage write,
+ * invalidating the entry before it and installing the written value once it is durable.
+ * Readers take no lock and install what they read only if no write moved the entry meanwhile.
+ * Absence is not cached: an unknown name always asks storage.
  *
  * Only the active node serves requests (ARCHITECTURE.md, "HA"), and a node that becomes active
  * builds its engines afresh, so no other writer can change these keys behind the cache.
  */
 export class ParsedCache<T> {
-  private readonly slots = new Map<string, Slot<T>>();
+  private readonly records: RecordCache<T>;
   private readonly locks = new KeyedMutex();
-  private counter = 0;
-  /** The stamp of every key without a slot; moves on each eviction and on clear. */
-  private floor = 0;
 
   /** @param capacity  slots kept; the oldest is evicted first */
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.records = new RecordCache(capacity);
+  }
 
   /** The cached value of `key`, or what `load` reads from storage (cached when present). */
   async read(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
-    const slot = this.slots.get(key);
-    if (slot?.value !== undefined) return slot.value;
-    const stamp = slot?.stamp ?? this.floor;
+    const cached = this.records.get(key);
+    if (cached !== undefined) return cached;
+    const stamp = this.records.stamp(key);
     const value = await load();
-    if (value !== undefined && this.stampOf(key) === stamp) this.set(key, { value, stamp });
+    if (value !== undefined) this.records.fill(key, value, stamp);
     return value;
   }
 
@@ -47,41 +45,23 @@ export class ParsedCache<T> {
    */
   write<R>(key: string, write: () => Promise<{ value: T | undefined; result: R }>): Promise<R> {
     return this.locks.run(key, async () => {
-      this.set(key, { value: undefined, stamp: ++this.counter });
+      this.records.invalidate(key);
       let written: { value: T | undefined; result: R };
       try {
         written = await write();
       } catch (err) {
         // Whatever a reader installed meanwhile may predate a write that did reach storage.
-        this.set(key, { value: undefined, stamp: ++this.counter });
+        this.records.invalidate(key);
         throw err;
       }
-      this.set(key, { value: written.value, stamp: ++this.counter });
+      if (written.value === undefined) this.records.invalidate(key);
+      else this.records.endWrite(key, written.value);
       return written.result;
     });
   }
 
   /** Forgets everything (engine close: seal, unmount). */
   clear(): void {
-    this.slots.clear();
-    this.floor = ++this.counter;
+    this.records.clear();
   }
-
-  private stampOf(key: string): number {
-    return this.slots.get(key)?.stamp ?? this.floor;
-  }
-
-  private set(key: string, slot: Slot<T>): void {
-    this.slots.delete(key); // re-insert at the end: Map keeps insertion order
-    this.slots.set(key, slot);
-    if (this.slots.size <= this.capacity) return;
-    const oldest = this.slots.keys().next().value as string;
-    this.slots.delete(oldest);
-    this.floor = ++this.counter;
-  }
-}
-
-interface Slot<T> {
-  readonly value: T | undefined;
-  readonly stamp: number;
 }

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deepFreeze, RecordCache } from './record-cache.js';
+
+describe('RecordCache', () => {
+  it('fills a miss, and caches an absence as null', () => {
+    const cache = new RecordCache<string | null>(4);
+    assert.equal(cache.get('a'), undefined);
+    cache.fill('a', '{"v":1}', cache.stamp('a'));
+    cache.fill('b', null, cache.stamp('b'));
+    assert.equal(cache.get('a'), '{"v":1}');
+    assert.equal(cache.get('b'), null);
+  });
+
+  it('drops a fill that raced a write: the reader may hold the value from before it', () => {
+    const cache = new RecordCache<string | null>(4);
+    const stamp = cache.stamp('a');
+    cache.invalidate('a');
+    cache.fill('a', 'old', stamp);
+    assert.equal(cache.get('a'), undefined);
+    cache.endWrite('a', 'new');
+    cache.fill('a', 'old', stamp);
+    assert.equal(cache.get('a'), 'new');
+  });
+
+  it('holds nothing for a key while its write is in flight or after it failed', () => {
+    const cache = new RecordCache<string | null>(4);
+    cache.endWrite('a', 'v1');
+    cache.invalidate('a'); // the write then fails: no endWrite
+    assert.equal(cache.get('a'), undefined);
+  });
+
+  it('drops a fill when the key was evicted meanwhile, and stays within capacity', () => {
+    const cache = new RecordCache<string | null>(2);
+    cache.endWrite('a', 'a');
+    const stamp = cache.stamp('a');
+    cache.endWrite('b', 'b');
+    cache.endWrite('c', 'c'); // evicts a
+    assert.equal(cache.get('a'), undefined);
+    cache.fill('a', 'stale', stamp);
+    assert.equal(cache.get('a'), undefined);
+    assert.equal(cache.get('c'), 'c');
+  });
+
+  it('clear() forgets everything and voids stamps taken before it', () => {
+    const cache = new RecordCache<string | null>(4);
+    const stamp = cache.stamp('a');
+    cache.endWrite('b', 'b');
+    cache.clear();
+    assert.equal(cache.get('b'), undefined);
+    cache.fill('a', 'x', stamp);
+    assert.equal(cache.get('a'), undefined);
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes nested objects and arrays, and leaves byte arrays alone', () => {
+    const bytes = new Uint8Array([1, 2]);
+    const value = deepFreeze({ list: ['x'], nested: { n: 1 }, bytes });
+    assert.ok(Object.isFrozen(value) && Object.isFrozen(value.list) && Object.isFrozen(value.nested));
+    assert.throws(() => (value.list as string[]).push('y'));
+    assert.equal(Object.isFrozen(bytes), false);
+  });
+});
