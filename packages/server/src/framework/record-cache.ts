@@ -24,6 +24,7 @@ export class RecordCache<V> {
   private counter = 0;
   /** The stamp of every key without a slot; moves on each eviction and on clear. */
   private floor = 0;
+  private closed = false;
 
   /** @param capacity  slots kept; the least recently changed is evicted first */
   constructor(private readonly capacity: number) {}
@@ -63,7 +64,19 @@ export class RecordCache<V> {
     this.floor = ++this.counter;
   }
 
+  /** Forgets everything and holds nothing afterwards, for caches that are not rebuilt on unseal. */
+  close(): void {
+    this.closed = true;
+    this.clear();
+  }
+
+  /** Entries held, cached absences and invalidated slots included. */
+  get size(): number {
+    return this.slots.size;
+  }
+
   private set(key: string, slot: Slot<V>): void {
+    if (this.closed) return;
     this.slots.delete(key); // re-insert at the end: Map keeps insertion order
     this.slots.set(key, slot);
     if (this.slots.size <= this.capacity) return;

@@ -15,7 +15,7 @@ export async function rotateDueKeys(keys: KeyStore, storage: StorageView, log: L
   for (const name of await keys.list(storage)) {
     try {
       const done = await keys.locks.run(name, async () => {
-        const record = await keys.get(storage, name);
+        const record = await keys.load(storage, name);
         if (record === undefined || record.autoRotatePeriod <= 0) return false;
         const latest = record.versions[String(record.latestVersion)];
         const nowSeconds = Math.floor(keys.clock.now() / 1000);

@@ -1,9 +1,10 @@
-import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
 import { decodeBase64, encodeBase64, formatVersioned, parseVersioned } from './codec.js';
 import { symmetricKey } from './derive.js';
 import { decryptionVersion, encryptionVersion, requestContext, type KeyRecord } from './key-record.js';
 import { KEY_TYPE_INFO, privateKeyOf, publicKeyOf, type KeyVersion } from './key-types.js';
+import { fillPublicRandom } from '../../framework/public-random.js';
 
 /**
  * Encrypt and decrypt with a named key. AEAD payloads are `nonce(12) || ciphertext || tag(16)`
@@ -41,15 +42,23 @@ export function decrypt(record: KeyRecord, ciphertext: string, opts: { context?:
   return info.family === 'rsa' ? rsaDecrypt(record, version, blob) : open(record, version, context, blob);
 }
 
+/** `nonce || ciphertext || tag`, written into one buffer. */
 function seal(record: KeyRecord, version: KeyVersion, context: Buffer | undefined, plaintext: Buffer): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
+  const out = Buffer.allocUnsafe(NONCE_BYTES + plaintext.length + TAG_BYTES);
+  fillPublicRandom(out, 0, NONCE_BYTES);
+  const nonce = out.subarray(0, NONCE_BYTES);
   const key = symmetricKey(version, context);
   const name = cipherName(record);
   const opts = { authTagLength: TAG_BYTES };
   const cipher =
     name === 'chacha20-poly1305' ? createCipheriv(name, key, nonce, opts) : createCipheriv(name, key, nonce, opts);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  // GCM and ChaCha20-Poly1305 are stream modes: update() returns every byte and final() none.
+  let at = NONCE_BYTES + cipher.update(plaintext).copy(out, NONCE_BYTES);
+  at += cipher.final().copy(out, at);
+  // INVARIANT: every byte of `out` is written; allocUnsafe memory must never reach a response.
+  if (at + TAG_BYTES !== out.length) throw new Error('aead output length mismatch');
+  cipher.getAuthTag().copy(out, at);
+  return out;
 }
 
 function open(record: KeyRecord, version: KeyVersion, context: Buffer | undefined, blob: Buffer): Buffer {

@@ -1,5 +1,6 @@
 import { hkdfSync, type KeyObject } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
+import { keyBytes } from './key-material.js';
 import { ed25519FromSeed, type KeyVersion } from './key-types.js';
 
 /**
@@ -18,13 +19,13 @@ function hkdf(ikm: Buffer, context: Buffer, length: number): Buffer {
   return Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), context, length));
 }
 
-/** The symmetric key of a version, derived for `context` when the key is derived. */
+/** The symmetric key of a version, derived for `context` when the key is derived. Never write into it. */
 export function symmetricKey(version: KeyVersion, context: Buffer | undefined): Buffer {
-  const key = Buffer.from(version.key ?? '', 'base64');
+  const key = keyBytes(version);
   return context === undefined ? key : hkdf(key, context, key.length);
 }
 
 /** A derived Ed25519 signing key: HKDF over Go's 64-byte private key gives the new seed. */
 export function deriveEd25519(version: KeyVersion, context: Buffer): KeyObject {
-  return ed25519FromSeed(hkdf(Buffer.from(version.key ?? '', 'base64'), context, 32));
+  return ed25519FromSeed(hkdf(keyBytes(version), context, 32));
 }

@@ -46,5 +46,7 @@ export const transitEngine: EngineFactory = async (ctx: EngineContext): Promise<
     periodic: async () => {
       await rotateDueKeys(keys, ctx.storage, ctx.log);
     },
+    // Sealing or unmounting closes the engine: the decoded key records it caches go with it.
+    close: async () => keys.close(),
   };
 };

@@ -60,8 +60,9 @@ export function keyInfo(record: KeyRecord, context?: Buffer): Record<string, unk
     data['kdf'] = 'hkdf_sha256';
     data['convergent_encryption'] = false;
   }
-  if (record.backupInfo) data['backup_info'] = record.backupInfo;
-  if (record.restoreInfo) data['restore_info'] = record.restoreInfo;
+  // Copies: a cached record is frozen and shared, and responses are the pipeline's to change.
+  if (record.backupInfo) data['backup_info'] = { ...record.backupInfo };
+  if (record.restoreInfo) data['restore_info'] = { ...record.restoreInfo };
   return data;
 }
 

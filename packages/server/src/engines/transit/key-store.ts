@@ -2,6 +2,7 @@ import type { Clock, MountEntry } from '../../framework/engine.js';
 import type { StorageView } from '../../storage/storage-view.js';
 import { invalidRequest, notFound } from '../../errors.js';
 import { KeyedMutex } from '../../framework/keyed-mutex.js';
+import { KeyCache } from './key-cache.js';
 import type { KeyRecord } from './key-record.js';
 import { generateVersion, HMAC_KEY_SIZE, KEY_TYPE_INFO, type KeyType } from './key-types.js';
 
@@ -10,8 +11,9 @@ import { generateVersion, HMAC_KEY_SIZE, KEY_TYPE_INFO, type KeyType } from './k
  * all its versions; `config/keys` and `config/cache` hold mount-wide settings. Storage keys name
  * keys, never material.
  *
- * INVARIANT: every read-modify-write of a key runs under `locks.run(name)`, so concurrent
- * rotate/config/upsert calls on one key never lose an update.
+ * INVARIANT: every write of a key (and every read-modify-write) runs under `locks.run(name)`,
+ * so concurrent rotate/config/upsert calls on one key never lose an update, and the record
+ * cache (key-cache.ts) sees each write bracketed by its begin and end.
  */
 export interface CreateOptions {
   type: KeyType;
@@ -38,13 +40,31 @@ export function checkAutoRotatePeriod(seconds: number): void {
   }
 }
 
+/** Keys whose decoded records each mount keeps in memory (key-cache.ts). */
+const KEY_CACHE_ENTRIES = 1024;
+
 export class KeyStore {
   readonly locks = new KeyedMutex();
+  // Keyed by view: the router hands every request of a mount (and `periodic`) the same view;
+  // any other view gets a cache of its own rather than a wrong hit.
+  private caches = new WeakMap<StorageView, KeyCache>();
+  private readonly live = new Set<KeyCache>();
 
   constructor(readonly clock: Clock) {}
 
-  get(storage: StorageView, name: string): Promise<KeyRecord | undefined> {
-    return storage.getJson<KeyRecord>(policyPath(name));
+  /**
+   * The key as last committed, from the mount's cache when it has it. The record is frozen and
+   * shared by every reader: to change a key, use {@link update} (or {@link load} + {@link put}
+   * under `locks.run(name)`).
+   */
+  async get(storage: StorageView, name: string): Promise<KeyRecord | undefined> {
+    const cache = this.cacheOf(storage);
+    const cached = cache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const stamp = cache.stamp(name);
+    const record = await this.load(storage, name);
+    cache.fill(name, record ?? null, stamp);
+    return record;
   }
 
   /** The key, or 400 `encryption key not found` as Vault answers on data paths. */
@@ -54,27 +74,64 @@ export class KeyStore {
     return record;
   }
 
+  /** A fresh copy from storage that the caller may change; for writers under `locks.run(name)`. */
+  load(storage: StorageView, name: string): Promise<KeyRecord | undefined> {
+    return storage.getJson<KeyRecord>(policyPath(name));
+  }
+
+  /** Writes the key. INVARIANT: the caller holds `locks.run(record.name)` (the cache relies on it). */
   put(storage: StorageView, record: KeyRecord): Promise<void> {
-    return storage.putJson(policyPath(record.name), record);
+    return this.cachedWrite(storage, record.name, record, () => storage.putJson(policyPath(record.name), record));
   }
 
   list(storage: StorageView): Promise<string[]> {
     return storage.list('policy/');
   }
 
+  /** Deletes the key. INVARIANT: the caller holds `locks.run(name)`. */
   delete(storage: StorageView, name: string): Promise<void> {
-    return storage.delete(policyPath(name));
+    return this.cachedWrite(storage, name, null, () => storage.delete(policyPath(name)));
   }
 
   /** Runs `change` on the stored key under the key's lock; 404 when there is no such key. */
   async update(storage: StorageView, name: string, change: (record: KeyRecord) => Promise<void> | void): Promise<KeyRecord> {
     return this.locks.run(name, async () => {
-      const record = await this.get(storage, name);
+      const record = await this.load(storage, name);
       if (record === undefined) throw notFound();
       await change(record);
       await this.put(storage, record);
       return record;
     });
+  }
+
+  /** Drops every cached record and caches none again (the engine closes: seal or unmount). */
+  close(): void {
+    for (const cache of this.live) cache.close();
+    this.live.clear();
+    this.caches = new WeakMap();
+  }
+
+  private cacheOf(storage: StorageView): KeyCache {
+    let found = this.caches.get(storage);
+    if (found === undefined) {
+      found = new KeyCache(KEY_CACHE_ENTRIES);
+      this.caches.set(storage, found);
+      this.live.add(found);
+    }
+    return found;
+  }
+
+  /** Brackets a storage write of `policy/<name>` for the cache (see key-cache.ts, "Coherence"). */
+  private async cachedWrite(storage: StorageView, name: string, record: KeyRecord | null, write: () => Promise<void>) {
+    const cache = this.cacheOf(storage);
+    cache.beginWrite(name);
+    try {
+      await write();
+    } catch (err) {
+      cache.abortWrite(name);
+      throw err;
+    }
+    cache.endWrite(name, record);
   }
 
   /** Creates the key unless it exists; returns it and whether it was created. */

@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { invalidRequest } from '../../errors.js';
+import { generateRsaKeyPair } from '../../keygen/key-generator.js';
+import { memoised } from './key-material.js';
 
 /**
  * The key types transit offers and what each can do
@@ -104,8 +106,9 @@ export interface KeyVersion {
 const generatePair = promisify(generateKeyPair);
 
 /**
- * Generates a new version. RSA generation runs on libuv's pool (async `generateKeyPair`), so a
- * 4096-bit key never blocks the event loop.
+ * Generates a new version. RSA keys come from the low-priority key-generation thread (keygen/),
+ * so a 4096-bit prime search neither blocks the event loop nor competes with it for a core;
+ * EC and Ed25519 from libuv's pool (async `generateKeyPair`).
  */
 export async function generateVersion(type: KeyType, nowMs: number, keySize?: number): Promise<KeyVersion> {
   const info = KEY_TYPE_INFO[type];
@@ -132,7 +135,7 @@ export async function generateVersion(type: KeyType, nowMs: number, keySize?: nu
       const { privateKey, publicKey } =
         info.family === 'ecdsa'
           ? await generatePair('ec', { namedCurve: info.curve?.node ?? 'prime256v1' })
-          : await generatePair('rsa', { modulusLength: info.modulusBits ?? 2048, publicExponent: 0x10001 });
+          : await generateRsaKeyPair(info.modulusBits ?? 2048);
       return {
         ...base,
         privateKey: String(privateKey.export({ format: 'pem', type: 'pkcs8' })),
@@ -155,6 +158,10 @@ export const ed25519PublicBytes = (key: KeyObject): Buffer =>
 
 /** The private key of an asymmetric version (never for a derived ed25519 key: see derive.ts). */
 export function privateKeyOf(type: KeyType, version: KeyVersion): KeyObject {
+  return memoised(version, 'privateKey', () => importPrivateKey(type, version));
+}
+
+function importPrivateKey(type: KeyType, version: KeyVersion): KeyObject {
   const family = KEY_TYPE_INFO[type].family;
   if (family === 'ed25519' && version.key) return ed25519FromSeed(Buffer.from(version.key, 'base64').subarray(0, 32));
   if ((family === 'ecdsa' || family === 'rsa') && version.privateKey) return createPrivateKey(version.privateKey);
@@ -163,6 +170,10 @@ export function privateKeyOf(type: KeyType, version: KeyVersion): KeyObject {
 
 /** The public key of an asymmetric version. */
 export function publicKeyOf(type: KeyType, version: KeyVersion): KeyObject {
+  return memoised(version, 'publicKey', () => importPublicKey(type, version));
+}
+
+function importPublicKey(type: KeyType, version: KeyVersion): KeyObject {
   const family = KEY_TYPE_INFO[type].family;
   if (family === 'ed25519' && version.publicKey) {
     const x = Buffer.from(version.publicKey, 'base64').toString('base64url');

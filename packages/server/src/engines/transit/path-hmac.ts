@@ -5,6 +5,7 @@ import { BATCH_FIELDS, batchItems, runBatch } from './batch.js';
 import { decodeBase64, encodeBase64, formatVersioned, parseVersioned } from './codec.js';
 import { decryptionVersion, encryptionVersion, type KeyRecord } from './key-record.js';
 import { keyResource, type KeyStore } from './key-store.js';
+import { hmacKeyBytes } from './key-material.js';
 import { nodeHash } from './signing.js';
 
 /**
@@ -15,7 +16,7 @@ import { nodeHash } from './signing.js';
 export function hmacOf(record: KeyRecord, input: Buffer, algorithm: string, keyVersion: number | undefined) {
   const hash = nodeHash(algorithm);
   const ver = encryptionVersion(record, keyVersion, 'hmac');
-  const key = Buffer.from(record.versions[String(ver)]!.hmacKey, 'base64');
+  const key = hmacKeyBytes(record.versions[String(ver)]!);
   return { hmac: formatVersioned(ver, encodeBase64(createHmac(hash, key).update(input).digest())), key_version: ver };
 }
 
@@ -25,7 +26,7 @@ export function verifyHmac(record: KeyRecord, input: Buffer, hmac: string, algor
   const parsed = parseVersioned(hmac, 'hmac');
   const given = decodeBase64(parsed.payload, 'hmac');
   const version = decryptionVersion(record, parsed.version);
-  const expected = createHmac(hash, Buffer.from(version.hmacKey, 'base64')).update(input).digest();
+  const expected = createHmac(hash, hmacKeyBytes(version)).update(input).digest();
   // The digest length is public (it follows from the algorithm); only the content must not leak.
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
