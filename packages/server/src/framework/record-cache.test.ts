@@ -53,6 +53,19 @@ describe('RecordCache', () => {
   });
 });
 
+describe('RecordCache.invalidating', () => {
+  it('leaves the entry invalid after the write, whether it succeeded or failed', async () => {
+    const cache = new RecordCache<string | null>(4);
+    cache.fill('a', 'old', cache.stamp('a'));
+    const during = await cache.invalidating('a', async () => cache.stamp('a'));
+    cache.fill('a', 'read during the write', during);
+    assert.equal(cache.get('a'), undefined);
+    cache.fill('a', 'old', cache.stamp('a'));
+    await assert.rejects(cache.invalidating('a', () => Promise.reject(new Error('disk full'))));
+    assert.equal(cache.get('a'), undefined);
+  });
+});
+
 describe('deepFreeze', () => {
   it('freezes nested objects and arrays, and leaves byte arrays alone', () => {
     const bytes = new Uint8Array([1, 2]);

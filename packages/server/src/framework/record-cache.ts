@@ -51,6 +51,19 @@ export class RecordCache<V> {
   }
 
   /**
+   * Runs an unserialised write of `key` between two invalidations (the second also when it
+   * fails): whichever of two concurrent writes ends last, the next reader goes to storage.
+   */
+  async invalidating<R>(key: string, write: () => Promise<R>): Promise<R> {
+    this.invalidate(key);
+    try {
+      return await write();
+    } finally {
+      this.invalidate(key);
+    }
+  }
+
+  /**
    * The write of `key` is durable and left `value`. Only for writers serialised per key (the
    * caller holds the key's lock), so no earlier write can end after this one.
    */

@@ -92,13 +92,8 @@ export class Records {
   }
 
   /** A write bracketed by invalidations, so no reader keeps what storage held before it. */
-  private async write(key: string, put: () => Promise<void>): Promise<void> {
-    this.cache.invalidate(key);
-    try {
-      await put();
-    } finally {
-      this.cache.invalidate(key);
-    }
+  private write(key: string, put: () => Promise<void>): Promise<void> {
+    return this.cache.invalidating(key, put);
   }
 }
 

@@ -16,14 +16,16 @@ async function issuingMount() {
 }
 
 describe('PkiCache', () => {
-  it('drops a fill that raced a write, and refills only from storage after it', () => {
+  it('drops a fill that raced a write, and refills only from storage after it', async () => {
     const cache = new PkiCache(4);
     const stamp = cache.stamp('k');
-    cache.beginWrite('k');
-    cache.fill('k', { v: 1 }, stamp);
-    assert.equal(cache.get('k'), undefined);
-    cache.endWrite('k');
+    await cache.write('k', async () => {
+      cache.fill('k', { v: 1 }, stamp);
+      assert.equal(cache.get('k'), undefined);
+    });
     assert.equal(cache.get('k'), undefined, 'a finished write invalidates, it does not install');
+    await assert.rejects(cache.write('k', () => Promise.reject(new Error('disk full'))));
+    assert.equal(cache.get('k'), undefined, 'so does a failed one');
     const filled = cache.fill('k', { v: 2 }, cache.stamp('k'));
     assert.deepEqual(cache.get('k'), { v: 2 });
     assert.ok(Object.isFrozen(filled));

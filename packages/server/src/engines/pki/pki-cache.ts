@@ -41,14 +41,9 @@ export class PkiCache {
     return frozen;
   }
 
-  /** A write of `key` is starting: readers stop trusting the entry. */
-  beginWrite(key: string): void {
-    this.records.invalidate(key);
-  }
-
-  /** The write of `key` has finished (or failed): the next reader goes to storage. */
-  endWrite(key: string): void {
-    this.records.invalidate(key);
+  /** Runs a write of `key`; the next reader after it (or after its failure) goes to storage. */
+  write<R>(key: string, write: () => Promise<R>): Promise<R> {
+    return this.records.invalidating(key, write);
   }
 
   /**

@@ -189,13 +189,8 @@ export class PkiStore {
     return this.cachedWrite(key, () => this.view.putJson(key, value));
   }
 
-  /** INVARIANT: readers never cache a value read while this write was in flight. */
-  private async cachedWrite(key: string, write: () => Promise<void>): Promise<void> {
-    this.cache.beginWrite(key);
-    try {
-      await write();
-    } finally {
-      this.cache.endWrite(key);
-    }
+  /** INVARIANT: readers never keep a value read while this write was in flight. */
+  private cachedWrite(key: string, write: () => Promise<void>): Promise<void> {
+    return this.cache.write(key, write);
   }
 }
