@@ -14,8 +14,17 @@ export interface SqliteOptions {
 }
 
 const DEFAULT_CACHE_KIB = 64 * 1024;
-/** Bytes of recently read or written values kept in front of SQLite (value-cache.ts). */
-const VALUE_CACHE_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes of recently read or written values kept in front of SQLite (value-cache.ts): enough for
+ * a hot set of thousands of records, small beside the server's ~125 MiB baseline.
+ */
+const VALUE_CACHE_BYTES = 4 * 1024 * 1024;
+/**
+ * Page cache of the writer thread's connection. A write touches only the pages on the paths to
+ * its keys, and every read goes through this thread's connection, so the writer needs far less
+ * than the reader: each connection's cache counts in full towards the process's memory.
+ */
+const WRITER_CACHE_KIB = 8 * 1024;
 /** Keys fetched per round trip by `keys()`; no SQLite cursor stays open across an `await`. */
 const KEYS_PAGE = 512;
 
@@ -110,7 +119,7 @@ export class SqliteBackend implements StorageBackend {
     }
     const db = openSqlite(path, cacheKiB);
     const inMemory = path === ':memory:' || path === '';
-    return new SqliteBackend(db, inMemory ? undefined : new SqliteWriter({ path, cacheKiB }));
+    return new SqliteBackend(db, inMemory ? undefined : new SqliteWriter({ path, cacheKiB: Math.min(cacheKiB, WRITER_CACHE_KIB) }));
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
