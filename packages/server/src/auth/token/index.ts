@@ -4,6 +4,7 @@ import { lookupPaths } from './path-lookup.js';
 import { renewPaths } from './path-renew.js';
 import { revokePaths } from './path-revoke.js';
 import { rolePaths } from './path-roles.js';
+import { tidyPaths } from './path-tidy.js';
 import type { TokenStore } from './token-store.js';
 
 export { SELF_PATHS } from './path-common.js';
@@ -19,6 +20,6 @@ export { TokenStore, type CreatedToken, type TokenStoreHooks } from './token-sto
 export function tokenEngine(store: TokenStore): EngineFactory {
   return async () => ({
     kind: 'auth',
-    paths: [...createPaths(store), ...lookupPaths(store), ...renewPaths(store), ...revokePaths(store), ...rolePaths],
+    paths: [...createPaths(store), ...lookupPaths(store), ...renewPaths(store), ...revokePaths(store), ...rolePaths, ...tidyPaths(store)],
   });
 }
