@@ -190,51 +190,6 @@ describe('SqliteBackend', () => {
     }
   });
 
-  it('serves reads from its value cache coherently with commits, rollbacks and a failed group', async () => {
-    const backend = SqliteBackend.open(':memory:');
-    const inner = backend as unknown as { getStmt: { get(key: string): unknown } };
-    let sqliteReads = 0;
-    const stmt = inner.getStmt;
-    const get = stmt.get.bind(stmt);
-    stmt.get = (key) => {
-      sqliteReads++;
-      return get(key);
-    };
-    await backend.put('k', bytes('v1'));
-    assert.deepEqual(await backend.get('k'), bytes('v1'));
-    assert.deepEqual(await backend.get('k'), bytes('v1'));
-    assert.equal(sqliteReads, 0, 'a committed write fills the cache');
-    assert.equal(await backend.get('absent'), undefined);
-    assert.equal(await backend.get('absent'), undefined);
-    assert.equal(sqliteReads, 1, 'an absence is read once');
-    await backend.put('absent', bytes('now here'));
-    assert.deepEqual(await backend.get('absent'), bytes('now here'));
-    await backend.delete('k');
-    assert.equal(await backend.get('k'), undefined);
-    // A request rolled back inside a committed group leaves the cached value alone.
-    await backend.put('k', bytes('kept'));
-    const bad = { type: 'put', key: '', value: bytes('x') } as const;
-    await assert.rejects(backend.batch([{ type: 'put', key: 'k', value: bytes('lost') }, bad]));
-    assert.deepEqual(await backend.get('k'), bytes('kept'));
-    await backend.close();
-  });
-
-  it('forgets cached values of a group whose commit failed', async () => {
-    const backend = SqliteBackend.open(':memory:');
-    await backend.put('k', bytes('v1'));
-    const inner = backend as unknown as { commitGroup: (reqs: readonly unknown[]) => unknown[] };
-    const original = inner.commitGroup;
-    // The real commit runs, then the group is reported failed: storage may hold either value.
-    inner.commitGroup = (reqs) => {
-      original(reqs);
-      throw new Error('writer lost');
-    };
-    await assert.rejects(backend.put('k', bytes('v2')));
-    inner.commitGroup = original;
-    assert.deepEqual(await backend.get('k'), bytes('v2'), 'read from SQLite, not a stale cached v1');
-    await backend.close();
-  });
-
   it('rejects operations after close', async () => {
     const backend = SqliteBackend.open(':memory:');
     await backend.close();

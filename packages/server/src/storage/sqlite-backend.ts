@@ -3,7 +3,6 @@ import { VaultError } from '../errors.js';
 import { GroupCommit } from './group-commit.js';
 import { groupApplier, openSqlite } from './sqlite-apply.js';
 import { SqliteWriter } from './sqlite-writer.js';
-import { ValueCache } from './value-cache.js';
 import type { StorageBackend, StorageOp } from './storage-backend.js';
 import { assertStorageKey, assertStorageOp, copyBytes } from './storage-key.js';
 
@@ -14,11 +13,6 @@ export interface SqliteOptions {
 }
 
 const DEFAULT_CACHE_KIB = 64 * 1024;
-/**
- * Bytes of recently read or written values kept in front of SQLite (value-cache.ts): enough for
- * a hot set of thousands of records, small beside the server's ~125 MiB baseline.
- */
-const VALUE_CACHE_BYTES = 4 * 1024 * 1024;
 /**
  * Page cache of the writer thread's connection. A write touches only the pages on the paths to
  * its keys, and every read goes through this thread's connection, so the writer needs far less
@@ -41,9 +35,6 @@ const KEYS_PAGE = 512;
  * touches waits for that group's commit and then reads SQLite; a read of any other key reads
  * SQLite at once, because its committed value is current. WAL gives each read statement a
  * snapshot that includes every transaction committed before it started, on any connection.
- * Values read or committed are also kept in a bounded cache of stored bytes (value-cache.ts),
- * updated when a group commits, before any reader waiting on it resumes: this backend is the
- * file's only writer while it is open.
  * INVARIANT: nothing uncommitted is ever served. We chose waiting over answering from the queue
  * because a queued write is not yet durable: serving it would let a reader act on a value (a
  * rotated password) that a power cut could still erase. We chose it over flushing early (what
@@ -53,7 +44,6 @@ const KEYS_PAGE = 512;
 export class SqliteBackend implements StorageBackend {
   readonly type = 'sqlite';
   private readonly writes: GroupCommit<readonly StorageOp[]>;
-  private readonly values = new ValueCache(VALUE_CACHE_BYTES);
   private closed = false;
 
   private readonly getStmt: Database.Statement<[string], Buffer>;
@@ -61,8 +51,6 @@ export class SqliteBackend implements StorageBackend {
   private readonly firstAfter: Database.Statement<[string, Buffer], string>;
   private readonly pageAfter: Database.Statement<[string, Buffer, number], string>;
   /** Commits one group: on the writer thread for a file, in-line for `:memory:`. */
-  private readonly commitGroup: (requests: readonly (readonly StorageOp[])[]) => unknown[] | Promise<unknown[]>;
-  /** {@link commitGroup}, then the value cache brought up to date with the outcome. */
   private readonly applyGroup: (requests: readonly (readonly StorageOp[])[]) => unknown[] | Promise<unknown[]>;
 
   private constructor(
@@ -84,24 +72,7 @@ export class SqliteBackend implements StorageBackend {
       .prepare<[string, Buffer, number], string>(`SELECT key FROM kv WHERE key > ? AND ${range} ORDER BY key LIMIT ?`)
       .pluck();
 
-    this.commitGroup = writer === undefined ? groupApplier(db) : (requests) => writer.commit(requests);
-    this.applyGroup = (requests) => {
-      let outcome: unknown[] | Promise<unknown[]>;
-      try {
-        outcome = this.commitGroup(requests);
-      } catch (err) {
-        this.forget(requests);
-        throw err;
-      }
-      if (!(outcome instanceof Promise)) return this.committed(requests, outcome);
-      return outcome.then(
-        (results) => this.committed(requests, results),
-        (err: unknown) => {
-          this.forget(requests);
-          throw err;
-        },
-      );
-    };
+    this.applyGroup = writer === undefined ? groupApplier(db) : (requests) => writer.commit(requests);
     this.writes = new GroupCommit(
       (requests) => this.applyGroup(requests),
       (ops) => ops.map((op) => op.key),
@@ -130,18 +101,10 @@ export class SqliteBackend implements StorageBackend {
       await queued;
       this.assertOpen();
     }
-    const cached = this.values.get(key);
-    if (cached !== undefined) return cached === null ? undefined : cached.slice();
     const value = this.getStmt.get(key);
-    if (value === undefined) {
-      this.values.set(key, null);
-      return undefined;
-    }
     // better-sqlite3 copies each value into a Buffer over its own ArrayBuffer (never Node's
     // shared pool), so a plain Uint8Array view of it is already a private copy.
-    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    this.values.set(key, bytes.slice());
-    return bytes;
+    return value === undefined ? undefined : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
 
   put(key: string, value: Uint8Array): Promise<void> {
@@ -202,22 +165,7 @@ export class SqliteBackend implements StorageBackend {
     this.closed = true;
     await this.writes.drain();
     await this.writer?.close();
-    this.values.clear();
     this.db.close();
-  }
-
-  /** A group committed: each applied request's keys now hold what it wrote. */
-  private committed(requests: readonly (readonly StorageOp[])[], results: unknown[]): unknown[] {
-    requests.forEach((ops, i) => {
-      if (results[i] !== undefined) return; // rolled back: the stored values did not change
-      for (const op of ops) this.values.set(op.key, op.type === 'put' ? op.value : null);
-    });
-    return results;
-  }
-
-  /** A group whose outcome is unknown (the transaction or the writer failed): read those keys again. */
-  private forget(requests: readonly (readonly StorageOp[])[]): void {
-    for (const ops of requests) for (const op of ops) this.values.delete(op.key);
   }
 
   private firstPage(prefix: string, upper: Buffer): string[] {
