@@ -1,7 +1,7 @@
 import type { Clock, EngineRequest, MountEntry } from '../../framework/engine.js';
 import { invalidRequest, VaultError } from '../../errors.js';
 import { KeyedMutex } from '../../framework/keyed-mutex.js';
-import type { StorageView } from '../../storage/storage-view.js';
+import { PerViewCaches } from '../../framework/per-view-caches.js';
 import { KvRecordCaches, VersionStore } from './version-store.js';
 
 /** What every KV v2 path group shares: one clock, one lock table and the record caches per mount. */
@@ -17,29 +17,16 @@ export interface KvContext {
 }
 
 export function createKvContext(clock: Clock): KvContext {
-  // Keyed by view: the router hands every request of a mount the same view; anything else
-  // (another view over other data) gets caches of its own rather than a wrong hit.
-  let caches = new WeakMap<StorageView, KvRecordCaches>();
-  const live = new Set<KvRecordCaches>();
-  const cachesOf = (view: StorageView): KvRecordCaches => {
-    let found = caches.get(view);
-    if (found === undefined) {
-      found = new KvRecordCaches();
-      caches.set(view, found);
-      live.add(found);
-    }
-    return found;
-  };
+  const caches = new PerViewCaches(
+    () => new KvRecordCaches(),
+    (c) => c.clear(),
+  );
   return {
     clock,
     locks: new KeyedMutex(),
-    store: (req) => new VersionStore(req.storage, cachesOf(req.storage)),
+    store: (req) => new VersionStore(req.storage, caches.of(req.storage)),
     nowIso: () => new Date(clock.now()).toISOString(),
-    close() {
-      for (const c of live) c.clear();
-      live.clear();
-      caches = new WeakMap();
-    },
+    close: () => caches.close(),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Clock, EngineRequest, MountEntry } from '../../framework/engine.js';
-import type { StorageView } from '../../storage/storage-view.js';
+import { PerViewCaches } from '../../framework/per-view-caches.js';
 import { PkiCache } from './pki-cache.js';
 import { PkiStore, type IssuerRecord } from './pki-store.js';
 
@@ -37,19 +37,10 @@ const CACHE_RECORDS = 1024;
 
 export function createPkiContext(clock: Clock): PkiContext {
   let tail: Promise<unknown> = Promise.resolve();
-  // Keyed by view: the router hands every request of a mount the same view (rebuilt on unseal);
-  // any other view gets a cache of its own rather than a wrong hit.
-  let caches = new WeakMap<StorageView, PkiCache>();
-  const live = new Set<PkiCache>();
-  const cacheOf = (view: StorageView): PkiCache => {
-    let found = caches.get(view);
-    if (found === undefined) {
-      found = new PkiCache(CACHE_RECORDS);
-      caches.set(view, found);
-      live.add(found);
-    }
-    return found;
-  };
+  const caches = new PerViewCaches(
+    () => new PkiCache(CACHE_RECORDS),
+    (cache) => cache.clear(),
+  );
   return {
     clock,
     exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -69,12 +60,8 @@ export function createPkiContext(clock: Clock): PkiContext {
       tidy_revoked_certs: false,
     },
     tidyRun: undefined,
-    store: (req) => new PkiStore(req.storage, cacheOf(req.storage)),
-    close() {
-      for (const cache of live) cache.clear();
-      live.clear();
-      caches = new WeakMap();
-    },
+    store: (req) => new PkiStore(req.storage, caches.of(req.storage)),
+    close: () => caches.close(),
     certNow: () => Math.floor(clock.now() / 1000) * 1000,
   };
 }

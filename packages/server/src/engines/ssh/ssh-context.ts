@@ -1,4 +1,5 @@
 import type { Clock } from '../../framework/engine.js';
+import { PerViewCaches } from '../../framework/per-view-caches.js';
 import type { StorageView } from '../../storage/storage-view.js';
 import { CaStore, type LoadedCa } from './ca-store.js';
 import { ParsedCache } from './parsed-cache.js';
@@ -24,30 +25,17 @@ interface MountCaches {
 }
 
 export function createSshContext(clock: Clock): SshContext {
-  // Keyed by view: the router hands every request of a mount the same view (rebuilt on each
-  // unseal); any other view gets caches of its own rather than a wrong hit.
-  let caches = new WeakMap<StorageView, MountCaches>();
-  const live = new Set<MountCaches>();
-  const cachesOf = (view: StorageView): MountCaches => {
-    let found = caches.get(view);
-    if (found === undefined) {
-      found = { ca: new ParsedCache(1), roles: new ParsedCache(ROLE_CACHE_ENTRIES) };
-      caches.set(view, found);
-      live.add(found);
-    }
-    return found;
-  };
+  const caches = new PerViewCaches<MountCaches>(
+    () => ({ ca: new ParsedCache(1), roles: new ParsedCache(ROLE_CACHE_ENTRIES) }),
+    (c) => {
+      c.ca.clear();
+      c.roles.clear();
+    },
+  );
   return {
     clock,
-    ca: (storage) => new CaStore(storage, cachesOf(storage).ca),
-    roles: (storage) => new RoleStore(storage, cachesOf(storage).roles),
-    close() {
-      for (const c of live) {
-        c.ca.clear();
-        c.roles.clear();
-      }
-      live.clear();
-      caches = new WeakMap();
-    },
+    ca: (storage) => new CaStore(storage, caches.of(storage).ca),
+    roles: (storage) => new RoleStore(storage, caches.of(storage).roles),
+    close: () => caches.close(),
   };
 }

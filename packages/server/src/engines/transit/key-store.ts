@@ -2,6 +2,7 @@ import type { Clock, MountEntry } from '../../framework/engine.js';
 import type { StorageView } from '../../storage/storage-view.js';
 import { invalidRequest, notFound } from '../../errors.js';
 import { KeyedMutex } from '../../framework/keyed-mutex.js';
+import { PerViewCaches } from '../../framework/per-view-caches.js';
 import { KeyCache } from './key-cache.js';
 import type { KeyRecord } from './key-record.js';
 import { generateVersion, HMAC_KEY_SIZE, KEY_TYPE_INFO, type KeyType } from './key-types.js';
@@ -45,10 +46,11 @@ const KEY_CACHE_ENTRIES = 1024;
 
 export class KeyStore {
   readonly locks = new KeyedMutex();
-  // Keyed by view: the router hands every request of a mount (and `periodic`) the same view;
-  // any other view gets a cache of its own rather than a wrong hit.
-  private caches = new WeakMap<StorageView, KeyCache>();
-  private readonly live = new Set<KeyCache>();
+  // `periodic` (auto-rotation) is handed the mount's view too, so it shares the requests' cache.
+  private readonly caches = new PerViewCaches(
+    () => new KeyCache(KEY_CACHE_ENTRIES),
+    (cache) => cache.close(),
+  );
 
   constructor(readonly clock: Clock) {}
 
@@ -106,19 +108,11 @@ export class KeyStore {
 
   /** Drops every cached record and caches none again (the engine closes: seal or unmount). */
   close(): void {
-    for (const cache of this.live) cache.close();
-    this.live.clear();
-    this.caches = new WeakMap();
+    this.caches.close();
   }
 
   private cacheOf(storage: StorageView): KeyCache {
-    let found = this.caches.get(storage);
-    if (found === undefined) {
-      found = new KeyCache(KEY_CACHE_ENTRIES);
-      this.caches.set(storage, found);
-      this.live.add(found);
-    }
-    return found;
+    return this.caches.of(storage);
   }
 
   /** Brackets a storage write of `policy/<name>` for the cache (see key-cache.ts, "Coherence"). */
