@@ -104,15 +104,33 @@ interface Slot<V> {
   readonly stamp: number;
 }
 
+/** Objects {@link deepFreeze} froze all the way down (no byte array anywhere inside). */
+const deeplyFrozen = new WeakSet<object>();
+
 /**
  * Freezes `value` and everything reachable from it, so a cached object shared by every request
  * fails loudly instead of being changed in place. Returns it. Byte arrays are left as they are:
  * typed arrays with elements cannot be frozen.
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
+  freezeAll(value);
   return value;
+}
+
+/**
+ * True when `value` is an object {@link deepFreeze} froze with nothing mutable inside, so
+ * anything derived from its contents may be remembered by its identity (audit/entry-format.ts).
+ */
+export const isDeeplyFrozen = (value: object): boolean => deeplyFrozen.has(value);
+
+/** Freezes what it can; true when nothing reachable from `value` can change any more. */
+function freezeAll(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (deeplyFrozen.has(value)) return true;
+  if (ArrayBuffer.isView(value)) return false;
+  Object.freeze(value);
+  let all = true;
+  for (const v of Object.values(value)) if (!freezeAll(v)) all = false;
+  if (all) deeplyFrozen.add(value);
+  return all;
 }

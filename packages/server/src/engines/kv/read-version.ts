@@ -4,12 +4,15 @@ import { noSecret, type KvContext } from './kv-context.js';
 import { isReadable, resolveVersion } from './version-rules.js';
 import type { KeyMetadata, VersionMeta } from './version-store.js';
 
-/** A version found by `readVersion`: `data` is undefined when it is deleted or destroyed. */
+/**
+ * A version found by `readVersion`: `data` is undefined when it is deleted or destroyed. All of
+ * it is deep-frozen and shared with other readers (version-store.ts caches it).
+ */
 export interface FoundVersion {
-  meta: KeyMetadata;
+  meta: Readonly<KeyMetadata>;
   version: number;
-  entry: VersionMeta;
-  data: Record<string, unknown> | undefined;
+  entry: Readonly<VersionMeta>;
+  data: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function readVersion(
 ): Promise<FoundVersion> {
   const attempt = async (): Promise<FoundVersion | undefined> => {
     const store = kv.store(req);
-    const meta = await store.metadata(path);
+    const meta = await store.metadataView(path);
     if (meta === undefined) throw noSecret();
     const version = resolveVersion(meta, requested);
     const entry = meta.versions[String(version)];

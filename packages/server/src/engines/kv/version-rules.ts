@@ -1,4 +1,5 @@
 import { invalidRequest } from '../../errors.js';
+import { deepFreeze } from '../../framework/record-cache.js';
 import type { KeyMetadata, KvConfig, VersionMeta } from './version-store.js';
 
 /**
@@ -44,15 +45,27 @@ export function checkCas(options: Record<string, unknown> | undefined, config: K
 }
 
 /** The per-version metadata KV v2 returns on read and write. */
-export function versionView(meta: KeyMetadata, version: number, entry: VersionMeta): Record<string, unknown> {
-  return {
+export function versionView(meta: Readonly<KeyMetadata>, version: number, entry: Readonly<VersionMeta>): Record<string, unknown> {
+  // A frozen entry belongs to a cached metadata view (version-store.ts) that never changes, so its
+  // view is made once and shared, frozen too: the audit formatter then hashes it once.
+  const frozen = Object.isFrozen(entry) && Object.isFrozen(meta);
+  if (frozen) {
+    const known = frozenViews.get(entry);
+    if (known !== undefined) return known;
+  }
+  const view = {
     created_time: entry.created_time,
     custom_metadata: meta.custom_metadata,
     deletion_time: entry.deletion_time,
     destroyed: entry.destroyed,
     version,
   };
+  if (frozen) frozenViews.set(entry, deepFreeze(view));
+  return view;
 }
+
+/** Frozen version entries → their response view (see {@link versionView}). */
+const frozenViews = new WeakMap<object, Record<string, unknown>>();
 
 /** Which version a `version` parameter names: 0, negative or absent mean the current one. */
 export const resolveVersion = (meta: KeyMetadata, requested: number | undefined): number =>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StorageOp } from '../../storage/storage-backend.js';
 import { encodeJson, type StorageView } from '../../storage/storage-view.js';
-import { RecordCache } from '../../framework/record-cache.js';
+import { deepFreeze, RecordCache } from '../../framework/record-cache.js';
 
 /**
  * The storage layout of a KV v2 mount, inside the mount's (barrier-encrypted) view:
@@ -87,29 +87,51 @@ const versionPrefix = (path: string): string => {
 };
 const versionKey = (path: string, version: number) => `${versionPrefix(path)}${version}`;
 
-/** JSON text of a record as encrypted into storage; `null` caches an absence. */
-type KvRecordCache = RecordCache<string | null>;
+/**
+ * Versions whose data each mount keeps decoded in memory, and the largest stored version kept
+ * (bigger ones are read from storage each time): at most ≈ 4 MiB of JSON per mount.
+ */
+const VERSION_CACHE_ENTRIES = 1024;
+const VERSION_CACHE_MAX_BYTES = 4096;
 
 /**
- * The decoded records of one mount's view (framework/record-cache.ts): each secret's metadata
- * and the mount config, as JSON text, so every caller parses an object of its own to mutate.
- * A hit saves a storage read, a decrypt and a decode on every KV read and write.
+ * A record as encrypted into storage: its JSON text, from which each writer parses an object of
+ * its own to mutate, and a frozen decoded view shared by readers (made on first read).
+ */
+interface CachedRecord {
+  readonly json: string;
+  view?: unknown;
+}
+
+/** `null` caches an absence. */
+type KvRecordCache = RecordCache<CachedRecord | null>;
+
+/**
+ * The decoded records of one mount's view (framework/record-cache.ts): each secret's metadata,
+ * the mount config and the data of recently read versions. A hit saves a storage read, an
+ * AES-GCM decrypt and a decode on every KV read (≈ 20 µs of a read's ≈ 80 µs, BENCHMARKS.md).
  *
- * Trade-off (why plaintext, and why only this): the metadata of a secret — version numbers,
- * times, `custom_metadata` — is needed on every request to the secret, while its data is not
- * cached at all. A heap dump of an unsealed server would show the metadata of recently used
- * secrets; it shows their tokens and data in flight already.
+ * Trade-off (why plaintext): the barrier's keyring lives in the same heap, so whoever can read
+ * this process's memory can decrypt every record in storage anyway; the cache adds no reader.
+ * It is bounded, never written anywhere, and dropped on seal and unmount. Version data is
+ * immutable once written (a version is only ever deleted), so a cached version stays right
+ * until its key is deleted, and every deletion invalidates it.
  * One per view: the engine keeps them and drops them on close (seal, unmount).
  */
 export class KvRecordCaches {
   readonly metadata: KvRecordCache = new RecordCache(METADATA_CACHE_ENTRIES);
   readonly config: KvRecordCache = new RecordCache(1);
+  /** `<version>/<path>` → the version's data, deep-frozen. */
+  readonly versions = new RecordCache<Readonly<Record<string, unknown>>>(VERSION_CACHE_ENTRIES);
 
   clear(): void {
     this.metadata.clear();
     this.config.clear();
+    this.versions.clear();
   }
 }
+
+const versionSlot = (path: string, version: number | string) => `${version}/${path}`;
 
 const decoder = new TextDecoder();
 
@@ -124,8 +146,8 @@ export class VersionStore {
   ) {}
 
   async config(): Promise<KvConfig> {
-    const json = await this.cachedRead(this.caches.config, CONFIG_KEY, CONFIG_KEY);
-    return { ...emptyConfig(), ...(json === null ? undefined : (JSON.parse(json) as Partial<KvConfig>)) };
+    const record = await this.cachedRead(this.caches.config, CONFIG_KEY, CONFIG_KEY);
+    return { ...emptyConfig(), ...(record === null ? undefined : (JSON.parse(record.json) as Partial<KvConfig>)) };
   }
 
   putConfig(config: KvConfig): Promise<void> {
@@ -136,8 +158,16 @@ export class VersionStore {
 
   /** A fresh object each call: callers may mutate it and write it back. */
   async metadata(path: string): Promise<KeyMetadata | undefined> {
-    const json = await this.cachedRead(this.caches.metadata, path, META_PREFIX + path);
-    return json === null ? undefined : (JSON.parse(json) as KeyMetadata);
+    const record = await this.cachedRead(this.caches.metadata, path, META_PREFIX + path);
+    return record === null ? undefined : (JSON.parse(record.json) as KeyMetadata);
+  }
+
+  /** The same metadata, deep-frozen and shared by every reader until the secret changes. */
+  async metadataView(path: string): Promise<Readonly<KeyMetadata> | undefined> {
+    const record = await this.cachedRead(this.caches.metadata, path, META_PREFIX + path);
+    if (record === null) return undefined;
+    record.view ??= deepFreeze(JSON.parse(record.json) as KeyMetadata);
+    return record.view as Readonly<KeyMetadata>;
   }
 
   /** Writes metadata alone (settings, deletion marks): no version data changes. */
@@ -147,10 +177,22 @@ export class VersionStore {
     );
   }
 
-  /** The data of one version, or undefined when it was destroyed or pruned meanwhile. */
-  async versionData(path: string, version: number): Promise<Record<string, unknown> | undefined> {
-    const stored = await this.storage.getJson<StoredVersion>(versionKey(path, version));
-    return stored?.data;
+  /**
+   * The data of one version, deep-frozen (callers copy what they change), or undefined when it
+   * was destroyed or pruned meanwhile. Absences are not cached: a version number is reused
+   * only after its secret was deleted, so only data that exists is worth keeping.
+   */
+  async versionData(path: string, version: number): Promise<Readonly<Record<string, unknown>> | undefined> {
+    const cache = this.caches.versions;
+    const slot = versionSlot(path, version);
+    const cached = cache.get(slot);
+    if (cached !== undefined) return cached;
+    const stamp = cache.stamp(slot);
+    const bytes = await this.storage.get(versionKey(path, version));
+    if (bytes === undefined) return undefined;
+    const data = deepFreeze((JSON.parse(decoder.decode(bytes)) as StoredVersion).data);
+    if (bytes.byteLength <= VERSION_CACHE_MAX_BYTES) cache.fill(slot, data, stamp);
+    return data;
   }
 
   /**
@@ -174,17 +216,21 @@ export class VersionStore {
     const keep = meta.max_versions > 0 ? meta.max_versions : config.max_versions > 0 ? config.max_versions : DEFAULT_MAX_VERSIONS;
     const cutoff = version - keep; // versions <= cutoff are pruned
     const ops: StorageOp[] = [{ type: 'put', key: versionKey(path, version), value: encodeJson({ data }) }];
+    const pruned: string[] = [];
     if (cutoff >= 1) {
       for (const key of Object.keys(meta.versions)) {
         if (Number(key) <= cutoff) {
           delete meta.versions[key];
+          pruned.push(key);
           ops.push({ type: 'delete', key: versionKey(path, Number(key)) });
         }
       }
       meta.oldest_version = Math.max(meta.oldest_version, cutoff + 1);
     }
-    await this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
-      this.storage.batch([...ops, { type: 'put', key: META_PREFIX + path, value }]),
+    await this.forgettingVersions(path, pruned, () =>
+      this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
+        this.storage.batch([...ops, { type: 'put', key: META_PREFIX + path, value }]),
+      ),
     );
     return version;
   }
@@ -192,26 +238,35 @@ export class VersionStore {
   /** Marks `versions` destroyed and removes their data, in one batch. Mutates `meta`. */
   async destroy(path: string, meta: KeyMetadata, versions: readonly number[]): Promise<void> {
     const ops: StorageOp[] = [];
+    const destroyed: number[] = [];
     for (const n of new Set(versions)) {
       const entry = meta.versions[String(n)];
       if (entry === undefined || entry.destroyed) continue;
       entry.destroyed = true;
+      destroyed.push(n);
       ops.push({ type: 'delete', key: versionKey(path, n) });
     }
     if (ops.length === 0) return;
-    await this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
-      this.storage.batch([...ops, { type: 'put', key: META_PREFIX + path, value }]),
+    await this.forgettingVersions(path, destroyed, () =>
+      this.cachedWrite(this.caches.metadata, path, JSON.stringify(meta), (value) =>
+        this.storage.batch([...ops, { type: 'put', key: META_PREFIX + path, value }]),
+      ),
     );
   }
 
   /** Removes the metadata and every version of a secret, in one batch. */
   async deleteAll(path: string): Promise<void> {
     const ops: StorageOp[] = [];
-    for await (const key of this.storage.keys(versionPrefix(path))) ops.push({ type: 'delete', key });
+    const prefix = versionPrefix(path);
+    const versions: string[] = [];
+    for await (const key of this.storage.keys(prefix)) {
+      ops.push({ type: 'delete', key });
+      versions.push(key.slice(prefix.length));
+    }
     ops.push({ type: 'delete', key: META_PREFIX + path });
     const cache = this.caches.metadata;
     cache.invalidate(path);
-    await this.storage.batch(ops);
+    await this.forgettingVersions(path, versions, () => this.storage.batch(ops));
     cache.endWrite(path, null);
   }
 
@@ -220,15 +275,31 @@ export class VersionStore {
     return this.storage.list(META_PREFIX + prefix);
   }
 
-  /** The JSON text at `storageKey` (`null` when absent), from `cache` when it has it. */
-  private async cachedRead(cache: KvRecordCache, key: string, storageKey: string): Promise<string | null> {
+  /**
+   * Runs a write that deletes `versions` of `path` between two invalidations of their cached
+   * data (the second also when it fails), so no reader that raced the write keeps deleted data.
+   */
+  private async forgettingVersions<R>(path: string, versions: readonly (number | string)[], write: () => Promise<R>): Promise<R> {
+    const forget = () => {
+      for (const n of versions) this.caches.versions.invalidate(versionSlot(path, n));
+    };
+    forget();
+    try {
+      return await write();
+    } finally {
+      forget();
+    }
+  }
+
+  /** The record at `storageKey` (`null` when absent), from `cache` when it has it. */
+  private async cachedRead(cache: KvRecordCache, key: string, storageKey: string): Promise<CachedRecord | null> {
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const stamp = cache.stamp(key);
     const bytes = await this.storage.get(storageKey);
-    const json = bytes === undefined ? null : decoder.decode(bytes);
-    cache.fill(key, json, stamp);
-    return json;
+    const record = bytes === undefined ? null : { json: decoder.decode(bytes) };
+    cache.fill(key, record, stamp);
+    return record;
   }
 
   /**
@@ -244,7 +315,7 @@ export class VersionStore {
   ): Promise<void> {
     cache.invalidate(key);
     await write(encoder.encode(json));
-    cache.endWrite(key, json);
+    cache.endWrite(key, { json });
   }
 }
 

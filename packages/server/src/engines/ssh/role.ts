@@ -1,6 +1,7 @@
 import { VaultError, invalidRequest } from '../../errors.js';
 import type { FieldValues } from '../../framework/fields.js';
 import type { StorageView } from '../../storage/storage-view.js';
+import { deepFreeze } from '../../framework/record-cache.js';
 import type { AlgorithmSigner } from './cert-signer.js';
 import { parseKeyLengths, type KeyLengths } from './key-lengths.js';
 import type { ParsedCache } from './parsed-cache.js';
@@ -183,12 +184,3 @@ export class RoleStore {
 }
 
 const encoder = new TextEncoder();
-
-/** Freezes a parsed JSON value and everything in it: a cached role is shared by every request. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
