@@ -118,13 +118,25 @@ export class AuditBroker {
   async log(event: AuditEvent): Promise<void> {
     const devices = this.all;
     if (devices.length === 0) return;
-    const results = await Promise.allSettled(devices.map((d) => d.log(event)));
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) this.onDeviceFailure?.(failed);
-    if (!results.some((r) => r.status === 'fulfilled')) {
-      for (const r of results) if (r.status === 'rejected') this.log_?.error('audit device failed', { error: String(r.reason) });
-      throw new VaultError('internal', 'no audit device could record the request');
+    if (devices.length === 1) {
+      // The common case, without allSettled's bookkeeping on every entry.
+      try {
+        return await devices[0]!.log(event);
+      } catch (err) {
+        this.refuse([err]);
+      }
     }
+    const results = await Promise.allSettled(devices.map((d) => d.log(event)));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (failures.length === results.length) this.refuse(failures);
+    if (failures.length > 0) this.onDeviceFailure?.(failures.length);
+  }
+
+  /** No device recorded the event: logs why and refuses the request (fail closed). */
+  private refuse(reasons: unknown[]): never {
+    this.onDeviceFailure?.(reasons.length);
+    for (const reason of reasons) this.log_?.error('audit device failed', { error: String(reason) });
+    throw new VaultError('internal', 'no audit device could record the request');
   }
 
   list(): Record<string, AuditDeviceEntry> {

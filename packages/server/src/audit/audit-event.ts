@@ -40,7 +40,15 @@ export interface AuditEvent {
   readonly status?: number;
   readonly response?: AuditResponseBody;
   readonly error?: string;
+  /**
+   * The same object on a request's request and response events, whose request fields are the
+   * same: a device may render them once for both (entry-format.ts).
+   */
+  readonly pair?: object;
 }
+
+/** An event's fields that are the same on both of a request's events. */
+export type AuditRequestFields = Omit<AuditEvent, 'type' | 'time' | 'status' | 'response' | 'error' | 'pair'>;
 
 /** The JSON body a client receives, or a raw (non-envelope) body. */
 export type AuditResponseBody =

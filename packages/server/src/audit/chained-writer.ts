@@ -103,7 +103,8 @@ export class ChainedWriter {
 
   private enqueue(p: Omit<Pending, 'resolve' | 'reject'>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ...p, resolve, reject });
+      // Spread last: `{ ...p, resolve }` is a slow copy in V8 (see pipeline/stage-audit.ts).
+      this.queue.push({ resolve, reject, ...p });
       if (!this.flushing) {
         this.flushing = true;
         void this.flushLoop();

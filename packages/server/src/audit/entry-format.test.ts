@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AuditEvent } from './audit-event.js';
+import { deepFreeze } from '../framework/record-cache.js';
 import { EntryFormatter } from './entry-format.js';
 
 const TOKEN = 's.canary-token-value';
@@ -61,5 +62,64 @@ describe('EntryFormatter', () => {
     const raw = JSON.parse(new EntryFormatter(salt, { hmacAccessor: true, logRaw: true }).format(event('response')).body);
     assert.equal(raw.auth.client_token, TOKEN);
     assert.equal(raw.response.data.password, 'hunter2');
+  });
+
+  it('renders hashed data exactly as JSON.stringify of a hashed copy would, frozen parts included', () => {
+    const salt = Buffer.alloc(32, 3);
+    const f = new EntryFormatter(salt, { hmacAccessor: true, logRaw: false });
+    // The plain definition the fast renderer must match: every string HMAC'd, at any depth.
+    const hashed = (v: unknown): unknown =>
+      typeof v === 'string'
+        ? hmac(salt, v)
+        : Array.isArray(v)
+          ? v.map(hashed)
+          : typeof v === 'object' && v !== null
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hashed(x)]))
+            : v;
+    const frozen = deepFreeze({ user: 'u', list: ['a', 1, null, { deep: 'd' }], n: 2.5, ok: false, none: null });
+    const values: unknown[] = [
+      { a: 'x', b: { c: ['y', 3, true, null] }, u: undefined, e: '' },
+      ['s', undefined, 7, { k: 'v' }],
+      { data: frozen, metadata: { version: 1, created_time: 't' } },
+      frozen,
+      { nested: { twice: frozen, again: frozen } },
+      'plain',
+      42,
+      null,
+    ];
+    for (const v of values) {
+      assert.equal(f.hashedJson(v), JSON.stringify(hashed(v)));
+      assert.equal(f.hashedJson(v), JSON.stringify(hashed(v)), 'a second rendering (from memory) must be the same');
+    }
+    const skip = new Set(['keep']);
+    assert.equal(f.hashedJson({ keep: 'raw', other: 'h' }, skip), JSON.stringify({ keep: 'raw', other: hmac(salt, 'h') }));
+  });
+
+  it('hashes remembered frozen data again with a new salt', () => {
+    const f = new EntryFormatter(Buffer.alloc(32, 1), { hmacAccessor: true, logRaw: false });
+    const data = deepFreeze({ password: 'hunter2' });
+    f.hashedJson(data);
+    const next = Buffer.alloc(32, 2);
+    f.setSalt(next);
+    assert.equal(f.hashedJson(data), JSON.stringify({ password: hmac(next, 'hunter2') }));
+  });
+
+  it('renders a remembered auth block again when the token\'s fields differ', () => {
+    const f = new EntryFormatter(Buffer.alloc(32, 1), { hmacAccessor: true, logRaw: false });
+    f.format(event('request'));
+    const changed = { ...event('request'), auth: { ...event('request').auth!, policies: ['default', 'ops'], metadata: { team: 'a' } } };
+    const entry = JSON.parse(f.format(changed).body) as { auth: { policies: string[]; metadata: Record<string, string> } };
+    assert.deepEqual(entry.auth.policies, ['default', 'ops']);
+    assert.deepEqual(entry.auth.metadata, { team: 'a' });
+  });
+
+  it('gives both entries of a request the same request block, rendered once', () => {
+    const f = new EntryFormatter(Buffer.alloc(32, 1), { hmacAccessor: true, logRaw: false });
+    const pair = {};
+    const data = { password: 'hunter2' };
+    const request = JSON.parse(f.format({ ...event('request'), data, pair }).body) as { request: unknown };
+    const response = JSON.parse(f.format({ ...event('response'), data, pair }).body) as { request: unknown };
+    assert.deepEqual(response.request, request.request);
+    assert.equal((request.request as { data: { password: string } }).data.password, hmac(Buffer.alloc(32, 1), 'hunter2'));
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { isDeeplyFrozen } from '../framework/record-cache.js';
 import type { AuditAuth, AuditEvent, AuditResponseBody } from './audit-event.js';
 
 /** How a device renders entries (Vault's device options `hmac_accessor` and `log_raw`). */
@@ -29,12 +30,27 @@ export interface FormattedEntry {
 }
 
 const PREFIX = 'hmac-sha256:';
-/** Tokens whose HMACs are remembered (see {@link EntryFormatter.authHashes}). */
+/** Tokens whose logged auth block is remembered (see {@link EntryFormatter.authPart}). */
 const AUTH_MEMO_SIZE = 4096;
+/** Requests in flight whose request block is remembered for their response entry. */
+const REQUEST_MEMO_SIZE = 4096;
 
-interface AuthHashes {
+/**
+ * A caller's `auth` block as logged, remembered per accessor (accessors are unique per token),
+ * with the fields it was rendered from: the pipeline hands every request fresh copies of them,
+ * so they are compared by value before the block is reused. Holds HMACs, never a token.
+ */
+interface AuthPart {
   readonly clientToken: string;
   readonly accessor: string;
+  readonly principal: string;
+  readonly json: string;
+  readonly source: Omit<AuditAuth, 'clientToken' | 'accessor'>;
+}
+
+/** What the chain and a database device need besides the body. */
+interface RequestPart {
+  readonly json: string;
 }
 
 /**
@@ -42,12 +58,27 @@ interface AuthHashes {
  * response data HMAC'd with the device's salt, tokens and accessors HMAC'd, headers dropped.
  * Without a salt (the vault is sealed) nothing that would need hashing is written at all.
  *
+ * Speed (issue 4): an entry is assembled from JSON fragments, and the fragments that repeat are
+ * rendered once — the caller's auth block per accessor, the request block once for a request's
+ * two entries (AuditEvent.pair), and the hashed form of deep-frozen response data (records the
+ * engines cache, framework/record-cache.ts) per object. A reused fragment is exactly what
+ * rendering again would give; all of it is dropped with the salt. Nothing is remembered by the
+ * value it hashes, so no memo can tell whether a guessed secret was seen before.
+ *
  * INVARIANT: no string from request or response data, no token and no accessor reaches `body`
  * un-hashed unless `logRaw` is set.
  */
 export class EntryFormatter {
-  /** accessor → the logged forms of its token and accessor; least recently used first. */
-  private readonly authMemo = new Map<string, AuthHashes>();
+  /** accessor → its rendered auth block; least recently used first. */
+  private authMemo = new Map<string, AuthPart>();
+  /**
+   * AuditEvent.pair → the request block both entries of that request carry, from its request
+   * entry until its response entry (a Map, not a WeakMap: ephemerons made GC dearer than the
+   * rendering they saved). Bounded for requests whose response is never logged.
+   */
+  private requestMemo = new Map<object, RequestPart>();
+  /** deep-frozen response data → its hashed JSON. */
+  private frozenMemo = new WeakMap<object, string>();
 
   constructor(
     private salt: Uint8Array | undefined,
@@ -57,7 +88,9 @@ export class EntryFormatter {
   /** Drops the salt on seal; entries written until the next unseal carry metadata only. */
   setSalt(salt: Uint8Array | undefined): void {
     this.salt = salt;
-    this.authMemo.clear();
+    this.authMemo = new Map();
+    this.requestMemo = new Map();
+    this.frozenMemo = new WeakMap();
   }
 
   get hasSalt(): boolean {
@@ -72,26 +105,90 @@ export class EntryFormatter {
 
   format(event: AuditEvent): FormattedEntry {
     const sealed = !this.salt;
-    const h = (v: string) => (this.options.logRaw ? v : this.hash(v));
-    const entry: Record<string, unknown> = { time: event.time, timestamp: event.time, type: event.type };
-    let principal = '';
-    const authHashes = event.auth && !sealed ? this.authHashes(event.auth) : undefined;
-    if (event.auth && authHashes) {
-      const a = event.auth;
-      const accessor = authHashes.accessor;
-      // A token principal's id is its accessor: hash it alike.
-      const pid = a.principal.type === 'Token' && a.principal.id === a.accessor ? accessor : a.principal.id;
-      principal = `${a.principal.type}::"${pid}"`;
-      entry['auth'] = {
-        client_token: authHashes.clientToken,
-        accessor,
-        display_name: a.displayName,
-        policies: a.policies,
-        token_policies: a.policies,
-        metadata: a.metadata ?? null,
-        entity_id: a.entityId,
-        principal,
-      };
+    const auth = event.auth && !sealed ? this.authPart(event.auth) : undefined;
+    const time = JSON.stringify(event.time);
+    let body = `{"time":${time},"timestamp":${time},"type":${JSON.stringify(event.type)}`;
+    if (auth) body += `,"auth":${auth.json}`;
+    body += `,"request":${this.requestPart(event, auth, sealed).json}`;
+    if (event.type === 'response') {
+      body += `,"response":{"status":${JSON.stringify(event.status ?? 0)},"mount_type":${JSON.stringify(event.mountType ?? '')}`;
+      if (event.response && !sealed) body += this.responseFields(event.response, event.nonHmacResponseKeys);
+      body += '}';
+    }
+    let decision = '';
+    if (event.decision) {
+      decision = event.decision.allowed ? 'allow' : 'deny';
+      body += `,"cedar_policy":${JSON.stringify({ decision, policy_ids: event.decision.policyIds, errors: event.decision.errors })}`;
+    }
+    body += `,"error":${JSON.stringify(event.error ?? '')}}`;
+    return {
+      body,
+      meta: {
+        time: event.time,
+        type: event.type,
+        requestId: event.requestId,
+        operation: event.operation,
+        path: event.path,
+        resource: event.resource ?? '',
+        principal: auth?.principal ?? '',
+        decision,
+        status: event.type === 'response' ? (event.status ?? 0) : null,
+      },
+    };
+  }
+
+  /** A string as logged: HMAC'd, or raw with `log_raw`. */
+  private logged(value: string): string {
+    return this.options.logRaw ? value : this.hash(value);
+  }
+
+  /**
+   * The `auth` block and the logged token and accessor. Every entry carries them and every
+   * request writes two entries, all for the same few tokens: remembered per accessor, four
+   * HMACs and a JSON rendering a request become a comparison of a few fields.
+   */
+  private authPart(a: AuditAuth): AuthPart {
+    const memoised = !this.options.logRaw && a.accessor !== '';
+    const known = memoised ? this.authMemo.get(a.accessor) : undefined;
+    if (known !== undefined && sameAuth(known.source, a)) {
+      this.authMemo.delete(a.accessor);
+      this.authMemo.set(a.accessor, known);
+      return known;
+    }
+    const clientToken = known?.clientToken ?? this.logged(a.clientToken);
+    const accessor = known?.accessor ?? (this.options.hmacAccessor ? this.logged(a.accessor) : a.accessor);
+    // A token principal's id is its accessor: log it alike.
+    const pid = a.principal.type === 'Token' && a.principal.id === a.accessor ? accessor : a.principal.id;
+    const principal = `${a.principal.type}::"${pid}"`;
+    const json = JSON.stringify({
+      client_token: clientToken,
+      accessor,
+      display_name: a.displayName,
+      policies: a.policies,
+      token_policies: a.policies,
+      metadata: a.metadata ?? null,
+      entity_id: a.entityId,
+      principal,
+    });
+    const { clientToken: _t, accessor: _a, ...source } = a;
+    const part: AuthPart = { clientToken, accessor, principal, json, source };
+    if (memoised) {
+      this.authMemo.delete(a.accessor);
+      if (this.authMemo.size >= AUTH_MEMO_SIZE) this.authMemo.delete(this.authMemo.keys().next().value!);
+      this.authMemo.set(a.accessor, part);
+    }
+    return part;
+  }
+
+  /** The `request` block, rendered once for both entries of a request that has a `pair`. */
+  private requestPart(event: AuditEvent, auth: AuthPart | undefined, sealed: boolean): RequestPart {
+    const pair = event.pair;
+    if (pair !== undefined && event.type === 'response') {
+      const known = this.requestMemo.get(pair);
+      if (known !== undefined) {
+        this.requestMemo.delete(pair);
+        return known;
+      }
     }
     const request: Record<string, unknown> = {
       id: event.requestId,
@@ -101,113 +198,115 @@ export class EntryFormatter {
       mount_type: event.mountType ?? '',
     };
     if (event.resource !== undefined) request['resource'] = event.resource;
-    if (authHashes) {
-      request['client_token'] = authHashes.clientToken;
-      request['client_token_accessor'] = authHashes.accessor;
+    if (auth) {
+      request['client_token'] = auth.clientToken;
+      request['client_token_accessor'] = auth.accessor;
     }
+    let json = JSON.stringify(request);
     if (event.data && !sealed && Object.keys(event.data).length > 0) {
       const skip = new Set((event.nonHmacRequestKeys ?? []).filter((k) => !event.sensitiveKeys?.includes(k)));
-      request['data'] = this.options.logRaw ? event.data : hashValues(event.data, h, skip);
+      json = `${json.slice(0, -1)},"data":${this.options.logRaw ? JSON.stringify(event.data) : this.hashedJson(event.data, skip)}}`;
     }
-    if (event.wrapTtl !== undefined) request['wrap_ttl'] = event.wrapTtl;
-    entry['request'] = request;
-    if (event.type === 'response') {
-      const response: Record<string, unknown> = { status: event.status ?? 0, mount_type: event.mountType ?? '' };
-      if (event.response && !sealed) Object.assign(response, this.responseFields(event.response, h, event.nonHmacResponseKeys));
-      entry['response'] = response;
+    if (event.wrapTtl !== undefined) json = `${json.slice(0, -1)},"wrap_ttl":${JSON.stringify(event.wrapTtl)}}`;
+    const part = { json };
+    if (pair !== undefined && event.type === 'request') {
+      if (this.requestMemo.size >= REQUEST_MEMO_SIZE) this.requestMemo.delete(this.requestMemo.keys().next().value!);
+      this.requestMemo.set(pair, part);
     }
-    let decision = '';
-    if (event.decision) {
-      decision = event.decision.allowed ? 'allow' : 'deny';
-      entry['cedar_policy'] = { decision, policy_ids: event.decision.policyIds, errors: event.decision.errors };
-    }
-    entry['error'] = event.error ?? '';
-    return {
-      body: JSON.stringify(entry),
-      meta: {
-        time: event.time,
-        type: event.type,
-        requestId: event.requestId,
-        operation: event.operation,
-        path: event.path,
-        resource: event.resource ?? '',
-        principal,
-        decision,
-        status: event.type === 'response' ? (event.status ?? 0) : null,
-      },
-    };
+    return part;
   }
 
-  /**
-   * The logged forms of the caller's token and accessor. Every entry carries them twice and
-   * every request writes two entries, all for the same few tokens, so they are remembered per
-   * accessor (accessors are unique per token): four HMACs a request become none. The memo holds
-   * accessors and HMACs, never a token; it is dropped with the salt.
-   */
-  private authHashes(a: AuditAuth): AuthHashes {
-    const compute = (): AuthHashes => ({
-      clientToken: this.options.logRaw ? a.clientToken : this.hash(a.clientToken),
-      accessor: this.options.logRaw || !this.options.hmacAccessor ? a.accessor : this.hash(a.accessor),
-    });
-    if (this.options.logRaw || a.accessor === '') return compute();
-    const known = this.authMemo.get(a.accessor);
-    if (known !== undefined) {
-      this.authMemo.delete(a.accessor);
-      this.authMemo.set(a.accessor, known);
-      return known;
-    }
-    const fresh = compute();
-    if (this.authMemo.size >= AUTH_MEMO_SIZE) this.authMemo.delete(this.authMemo.keys().next().value!);
-    this.authMemo.set(a.accessor, fresh);
-    return fresh;
-  }
-
-  private responseFields(res: AuditResponseBody, h: (v: string) => string, nonHmac?: readonly string[]): Record<string, unknown> {
+  /** The response block's fields after `status` and `mount_type`, each as `,"name":<json>`. */
+  private responseFields(res: AuditResponseBody, nonHmac?: readonly string[]): string {
     if (res.kind === 'raw') {
       // Vault's shape for non-envelope bodies (sys/init, CA keys): the body is one hashed value.
       const text = typeof res.body === 'string' ? res.body : Buffer.from(res.body).toString('base64');
-      return { data: { http_content_type: res.contentType, http_raw_body: h(text) } };
+      return `,"data":${JSON.stringify({ http_content_type: res.contentType, http_raw_body: this.logged(text) })}`;
     }
     const body = res.body;
-    if (!isRecord(body)) return {};
-    const out: Record<string, unknown> = {};
-    if (isRecord(body['data'])) out['data'] = this.options.logRaw ? body['data'] : hashValues(body['data'], h, new Set(nonHmac));
-    if (Array.isArray(body['errors'])) out['errors'] = body['errors'];
-    if (typeof body['lease_id'] === 'string' && body['lease_id']) out['secret'] = { lease_id: body['lease_id'] };
-    if (Array.isArray(body['warnings'])) out['warnings'] = body['warnings'];
+    if (!isRecord(body)) return '';
+    let out = '';
+    const field = (name: string, value: unknown) => {
+      out += `,"${name}":${JSON.stringify(value)}`;
+    };
+    if (isRecord(body['data'])) {
+      const skip = nonHmac && nonHmac.length > 0 ? new Set(nonHmac) : undefined;
+      out += `,"data":${this.options.logRaw ? JSON.stringify(body['data']) : this.hashedJson(body['data'], skip)}`;
+    }
+    if (Array.isArray(body['errors'])) field('errors', body['errors']);
+    if (typeof body['lease_id'] === 'string' && body['lease_id']) field('secret', { lease_id: body['lease_id'] });
+    if (Array.isArray(body['warnings'])) field('warnings', body['warnings']);
     if (isRecord(body['auth'])) {
       const a = body['auth'];
-      out['auth'] = {
+      field('auth', {
         ...a,
-        client_token: typeof a['client_token'] === 'string' ? h(a['client_token']) : a['client_token'],
-        accessor:
-          typeof a['accessor'] === 'string' && this.options.hmacAccessor ? h(a['accessor']) : a['accessor'],
-      };
+        client_token: typeof a['client_token'] === 'string' ? this.logged(a['client_token']) : a['client_token'],
+        accessor: typeof a['accessor'] === 'string' && this.options.hmacAccessor ? this.logged(a['accessor']) : a['accessor'],
+      });
     }
     if (isRecord(body['wrap_info'])) {
       const w = body['wrap_info'];
-      out['wrap_info'] = {
+      field('wrap_info', {
         ...w,
-        token: typeof w['token'] === 'string' ? h(w['token']) : w['token'],
-        accessor: typeof w['accessor'] === 'string' && this.options.hmacAccessor ? h(w['accessor']) : w['accessor'],
+        token: typeof w['token'] === 'string' ? this.logged(w['token']) : w['token'],
+        accessor: typeof w['accessor'] === 'string' && this.options.hmacAccessor ? this.logged(w['accessor']) : w['accessor'],
         ...(typeof w['wrapped_accessor'] === 'string' &&
-          this.options.hmacAccessor && { wrapped_accessor: h(w['wrapped_accessor']) }),
-      };
+          this.options.hmacAccessor && { wrapped_accessor: this.logged(w['wrapped_accessor']) }),
+      });
     }
     return out;
   }
+
+  /**
+   * The JSON of `value` with every string, at any depth, HMAC'd; numbers, booleans and null
+   * kept (as Vault does). Keys in `skipTop` keep their value raw at the top level. Exactly
+   * `JSON.stringify` of the hashed copy — including `undefined` for values JSON leaves out —
+   * with the text of deep-frozen objects remembered.
+   */
+  hashedJson(value: unknown, skipTop?: ReadonlySet<string>): string | undefined {
+    if (typeof value === 'string') return JSON.stringify(this.logged(value));
+    if (typeof value !== 'object' || value === null || !(Array.isArray(value) || isRecord(value))) return JSON.stringify(value);
+    const frozen = skipTop === undefined && isDeeplyFrozen(value);
+    if (frozen) {
+      const known = this.frozenMemo.get(value);
+      if (known !== undefined) return known;
+    }
+    let json: string;
+    if (Array.isArray(value)) {
+      const items: string[] = [];
+      for (let i = 0; i < value.length; i++) items.push(this.hashedJson(value[i]) ?? 'null');
+      json = '[' + items.join(',') + ']';
+    } else {
+      const parts: string[] = [];
+      for (const [k, v] of Object.entries(value)) {
+        const text = skipTop?.has(k) ? JSON.stringify(v) : this.hashedJson(v);
+        if (text !== undefined) parts.push(JSON.stringify(k) + ':' + text);
+      }
+      json = '{' + parts.join(',') + '}';
+    }
+    if (frozen) this.frozenMemo.set(value, json);
+    return json;
+  }
 }
 
-/** Every string, at any depth, hashed; numbers, booleans and null kept (as Vault does). */
-function hashValues(value: unknown, h: (v: string) => string, skipTop?: ReadonlySet<string>): unknown {
-  if (typeof value === 'string') return h(value);
-  if (Array.isArray(value)) return value.map((v) => hashValues(v, h));
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = skipTop?.has(k) ? v : hashValues(v, h);
-    return out;
-  }
-  return value;
+/** True when `a` carries the fields `source` was rendered from. */
+function sameAuth(source: AuthPart['source'], a: AuditAuth): boolean {
+  return (
+    source.displayName === a.displayName &&
+    source.entityId === a.entityId &&
+    source.principal.type === a.principal.type &&
+    source.principal.id === a.principal.id &&
+    sameStrings(source.policies, a.policies) &&
+    sameRecord(source.metadata, a.metadata)
+  );
+}
+
+const sameStrings = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
+
+function sameRecord(x: Readonly<Record<string, string>> | undefined, y: Readonly<Record<string, string>> | undefined): boolean {
+  if (x === undefined || y === undefined) return x === y;
+  const keys = Object.keys(x);
+  return sameStrings(keys, Object.keys(y)) && keys.every((k) => x[k] === y[k]);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

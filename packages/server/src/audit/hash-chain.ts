@@ -1,4 +1,4 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { hash, sign, type KeyObject } from 'node:crypto';
 
 /**
  * Tamper evidence (issue 4): every line a device writes carries `seq` and `prev_hash`, the
@@ -10,7 +10,8 @@ import { createHash, sign, type KeyObject } from 'node:crypto';
  */
 export const GENESIS = 'sha256:' + '0'.repeat(64);
 
-export const lineHash = (line: string): string => 'sha256:' + createHash('sha256').update(line).digest('hex');
+/** `sha256:<hex>` of a line's UTF-8 bytes (one-shot: no Hash object per line). */
+export const lineHash = (line: string): string => 'sha256:' + hash('sha256', line, 'hex');
 
 /** What a checkpoint signature covers. */
 export function checkpointMessage(device: string, seq: number, prevHash: string, time: string): string {

@@ -1,6 +1,7 @@
 import type { AuthzDecision, Authorizer } from '../authz/authorizer.js';
 import type { RequestMetrics } from '../metrics/metrics.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
+import type { AuditRequestFields } from '../audit/audit-event.js';
 import type { AuthIssue, Clock, EngineResponse, Logger, MountEntry, Operation, RequestAuth } from '../framework/engine.js';
 import type { Fields } from '../framework/fields.js';
 import type { PathSpec } from '../framework/engine.js';
@@ -36,6 +37,8 @@ export interface RequestContext {
   leaseId?: string;
   /** Seconds, when a lease was issued. */
   leaseDuration?: number;
+  /** What both of the request's audit events carry, gathered once (stage-audit.ts). */
+  auditFields?: AuditRequestFields;
 }
 
 /** Token operations the pipeline needs; implemented by the token store. */
