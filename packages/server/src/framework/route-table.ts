@@ -14,9 +14,22 @@ interface CompiledRoute {
   readonly spec: PathSpec<Fields>;
 }
 
+/** A path's resolution, remembered: `match` undefined when no declaration matches. */
+interface Resolved {
+  readonly match: RouteMatch | undefined;
+  readonly unauthenticated: boolean;
+}
+
+/**
+ * Paths whose resolution each table remembers. Matching tries every declaration's pattern in
+ * turn (≈ 2.5 µs of a 55 µs KV read); hot paths repeat. Bounded, since paths come from clients.
+ */
+const RESOLVED_PATHS = 1024;
+
 export class RouteTable {
   private readonly routes: CompiledRoute[];
   private readonly unauthenticated: CompiledPattern[];
+  private readonly resolved = new Map<string, Resolved>();
 
   constructor(engine: EngineSpec) {
     this.routes = engine.paths
@@ -28,17 +41,33 @@ export class RouteTable {
     this.unauthenticated = (engine.unauthenticated ?? []).map(compilePattern);
   }
 
-  /** The most literal declaration matching `path`, or undefined. */
+  /** The most literal declaration matching `path`, or undefined. Its captures are frozen (shared). */
   match(path: string): RouteMatch | undefined {
-    for (const route of this.routes) {
-      const captures = matchPattern(route.pattern, path);
-      if (captures) return { spec: route.spec, captures, template: route.pattern.template };
-    }
-    return undefined;
+    return this.resolve(path).match;
   }
 
   isUnauthenticated(path: string): boolean {
-    return this.unauthenticated.some((p) => matchPattern(p, path) !== undefined);
+    return this.resolve(path).unauthenticated;
+  }
+
+  private resolve(path: string): Resolved {
+    const known = this.resolved.get(path);
+    if (known !== undefined) return known;
+    const resolved: Resolved = {
+      match: this.firstMatch(path),
+      unauthenticated: this.unauthenticated.some((p) => matchPattern(p, path) !== undefined),
+    };
+    if (this.resolved.size >= RESOLVED_PATHS) this.resolved.delete(this.resolved.keys().next().value!);
+    this.resolved.set(path, resolved);
+    return resolved;
+  }
+
+  private firstMatch(path: string): RouteMatch | undefined {
+    for (const route of this.routes) {
+      const captures = matchPattern(route.pattern, path);
+      if (captures) return Object.freeze({ spec: route.spec, captures: Object.freeze(captures), template: route.pattern.template });
+    }
+    return undefined;
   }
 
   /** Every declared path, for help and OpenAPI output. */
