@@ -3,8 +3,12 @@
  * Identifiers are camelCase here; the engine renders Vault's snake_case wire names.
  */
 
-/** One login identity on one auth mount: `(mountAccessor, name)` is unique. */
-export interface EntityAlias {
+/**
+ * One name on one auth mount: a login identity (an entity alias) or an external group's name at
+ * the identity provider (a group alias). Both kinds share Vault's shape; `(mountAccessor, name)`
+ * is unique within each kind, and `canonicalId` is the entity or group the alias belongs to.
+ */
+export interface IdentityAlias {
   readonly id: string;
   readonly name: string;
   readonly canonicalId: string;
@@ -15,6 +19,12 @@ export interface EntityAlias {
   readonly creationTime: string;
   readonly lastUpdateTime: string;
 }
+
+/** A login identity on one auth mount; its entity stores it. */
+export type EntityAlias = IdentityAlias;
+
+/** An external group's name on one auth mount (an OIDC groups-claim value, an LDAP group); its group stores it. */
+export type GroupAlias = IdentityAlias;
 
 /** A person or service; its aliases are stored with it. */
 export interface Entity {
@@ -29,15 +39,24 @@ export interface Entity {
   readonly lastUpdateTime: string;
 }
 
-/** An internal group: members are entities and other groups (nesting is transitive). */
+/**
+ * `internal` groups list their members by hand; an `external` group's member entities are set by
+ * logins through its alias's mount, and it has no member groups
+ * (https://developer.hashicorp.com/vault/docs/concepts/identity#external-vs-internal-groups).
+ */
+export type GroupType = 'internal' | 'external';
+
+/** A group: members are entities and other groups (nesting is transitive). */
 export interface Group {
   readonly id: string;
   readonly name: string;
-  readonly type: 'internal';
+  readonly type: GroupType;
   readonly policies: readonly string[];
   readonly memberEntityIds: readonly string[];
   readonly memberGroupIds: readonly string[];
   readonly metadata: Readonly<Record<string, string>>;
+  /** External groups only: at most one alias, as in Vault. */
+  readonly alias?: GroupAlias;
   readonly creationTime: string;
   readonly lastUpdateTime: string;
   readonly modifyIndex: number;
@@ -60,6 +79,7 @@ export interface EntityInput {
   disabled?: boolean;
 }
 
+/** A write to an entity alias or a group alias (group aliases have no metadata). */
 export interface AliasInput {
   id?: string;
   name?: string;

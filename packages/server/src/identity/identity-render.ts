@@ -1,4 +1,4 @@
-import type { Entity, EntityAlias, Group } from './identity-records.js';
+import type { Entity, Group, IdentityAlias } from './identity-records.js';
 import type { IdentityStore } from './identity-store.js';
 
 /**
@@ -6,7 +6,8 @@ import type { IdentityStore } from './identity-store.js';
  * (https://developer.hashicorp.com/vault/api-docs/secret/identity/entity and siblings).
  */
 
-export function aliasData(alias: EntityAlias): Record<string, unknown> {
+/** An entity alias or a group alias: Vault reads both with the same shape. */
+export function aliasData(alias: IdentityAlias): Record<string, unknown> {
   return {
     id: alias.id,
     name: alias.name,
@@ -52,7 +53,8 @@ export function groupData(store: IdentityStore, group: Group): Record<string, un
     member_entity_ids: [...group.memberEntityIds],
     member_group_ids: [...group.memberGroupIds],
     parent_group_ids: store.parentGroupIds(group.id),
-    alias: {},
+    // Vault shows an empty object for a group without an alias.
+    alias: group.alias ? aliasData(group.alias) : {},
     creation_time: group.creationTime,
     last_update_time: group.lastUpdateTime,
     modify_index: group.modifyIndex,
@@ -66,5 +68,8 @@ export const entityWriteData = (entity: Entity) => ({
   name: entity.name,
   aliases: entity.aliases.length === 0 ? null : entity.aliases.map((a) => a.id),
 });
+
+/** What a create or update of an alias (entity or group) answers. */
+export const aliasWriteData = (alias: IdentityAlias) => ({ id: alias.id, canonical_id: alias.canonicalId });
 
 const nullIfEmpty = (m: Readonly<Record<string, string>>) => (Object.keys(m).length === 0 ? null : { ...m });

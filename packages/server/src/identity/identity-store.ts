@@ -3,6 +3,9 @@ import { invalidRequest } from '../errors.js';
 import type { Clock } from '../framework/engine.js';
 import type { StorageOp } from '../storage/storage-backend.js';
 import { encodeJson, type StorageView } from '../storage/storage-view.js';
+import { AliasIndex } from './alias-index.js';
+import { externalGroupChanges } from './external-groups.js';
+import { groupType, newExternalGroup, planGroupAlias, withoutAlias } from './group-rules.js';
 import { MembershipIndex } from './membership-index.js';
 import {
   cleanList,
@@ -11,6 +14,7 @@ import {
   type EntityAlias,
   type EntityInput,
   type Group,
+  type GroupAlias,
   type GroupInput,
   type LoginAliasRequest,
 } from './identity-records.js';
@@ -20,13 +24,13 @@ const ENTITY = 'entity/';
 const GROUP = 'group/';
 
 /**
- * Entities, their aliases and groups, persisted through the view the composition root hands it
+ * Entities, groups and their aliases, persisted through the view the composition root hands it
  * (a barrier view such as `sys/identity/`) and indexed in memory, so the authorizer can ask
  * `groupsOf` on every request without touching storage.
  *
- * Aliases are stored inside their entity's record, so moving or deleting an entity never leaves
- * an alias pointing nowhere. Storage keys are ids (uuids), never names: storage paths are not
- * encrypted.
+ * Aliases are stored inside their entity's or group's record, so deleting an entity or a group
+ * never leaves an alias pointing nowhere. Storage keys are ids (uuids), never names: storage
+ * paths are not encrypted.
  *
  * INVARIANT: memory changes only after the storage write it mirrors has succeeded, and every
  * mutation runs under one in-process lock (only the active node serves; standbys rebuild from
@@ -35,10 +39,8 @@ const GROUP = 'group/';
 export class IdentityStore {
   private readonly entities = new Map<string, Entity>();
   private readonly entityIdByName = new Map<string, string>();
-  /** `${mountAccessor}\n${aliasName}` → alias id. */
-  private readonly aliasIdByKey = new Map<string, string>();
-  /** Alias id → entity id. */
-  private readonly aliasOwner = new Map<string, string>();
+  private readonly entityAliases = new AliasIndex();
+  private readonly groupAliases = new AliasIndex();
   private readonly groups = new Map<string, Group>();
   private readonly groupIdByName = new Map<string, string>();
   private readonly membership = new MembershipIndex();
@@ -116,15 +118,15 @@ export class IdentityStore {
   }
 
   alias(id: string): EntityAlias | undefined {
-    const owner = this.aliasOwner.get(id);
+    const owner = this.entityAliases.ownerOf(id);
     return owner === undefined ? undefined : this.entities.get(owner)?.aliases.find((a) => a.id === id);
   }
   aliasByName(mountAccessor: string, name: string): EntityAlias | undefined {
-    const id = this.aliasIdByKey.get(aliasKey(mountAccessor, name));
+    const id = this.entityAliases.idOf(mountAccessor, name);
     return id === undefined ? undefined : this.alias(id);
   }
   aliasIds(): string[] {
-    return [...this.aliasOwner.keys()].sort();
+    return this.entityAliases.ids();
   }
 
   group(id: string): Group | undefined {
@@ -143,6 +145,18 @@ export class IdentityStore {
   /** Groups that list the group as a member group. */
   parentGroupIds(groupId: string): string[] {
     return this.membership.parentsOf(groupId);
+  }
+
+  groupAlias(id: string): GroupAlias | undefined {
+    const owner = this.groupAliases.ownerOf(id);
+    return owner === undefined ? undefined : this.groups.get(owner)?.alias;
+  }
+  groupAliasByName(mountAccessor: string, name: string): GroupAlias | undefined {
+    const id = this.groupAliases.idOf(mountAccessor, name);
+    return id === undefined ? undefined : this.groupAlias(id);
+  }
+  groupAliasIds(): string[] {
+    return this.groupAliases.ids();
   }
 
   // ---- logins --------------------------------------------------------------------------------
@@ -189,6 +203,26 @@ export class IdentityStore {
       };
       await this.commit([put(ENTITY + id, entity)], () => this.indexEntity(entity));
       return entity;
+    });
+  }
+
+  /**
+   * Puts the entity in exactly the external groups a login through `mountAccessor` names (see
+   * `externalGroupChanges`). A login that changes nothing writes nothing, so repeated logins
+   * cost no storage write and do not invalidate cached decisions.
+   */
+  async syncExternalGroups(entityId: string, mountAccessor: string, names: readonly string[]): Promise<void> {
+    if (externalGroupChanges(this, entityId, mountAccessor, names).length === 0) return;
+    await this.locked(async () => {
+      // Planned again under the lock: another request may have changed groups meanwhile.
+      if (!this.entities.has(entityId)) return;
+      const changed = externalGroupChanges(this, entityId, mountAccessor, names).map(({ group, join }) =>
+        this.bump(group, {
+          memberEntityIds: join ? cleanList([...group.memberEntityIds, entityId]) : group.memberEntityIds.filter((m) => m !== entityId),
+        }),
+      );
+      if (changed.length === 0) return;
+      await this.commit(changed.map((g) => put(GROUP + g.id, g)), () => this.replaceGroups(changed));
     });
   }
 
@@ -241,7 +275,7 @@ export class IdentityStore {
       });
       await this.commit([{ type: 'delete', key: ENTITY + id }, ...touched.map((g) => put(GROUP + g.id, g))], () => {
         this.unindexEntity(entity);
-        for (const g of touched) this.replaceGroup(g);
+        this.replaceGroups(touched);
       });
       return true;
     });
@@ -297,15 +331,13 @@ export class IdentityStore {
   // ---- groups --------------------------------------------------------------------------------
 
   /**
-   * Creates or updates an internal group: by `id` (which must exist), else by `name` when a
-   * group has it, else a new group. Members must exist; a member group that would make the
-   * nesting cyclic is refused, as in Vault.
+   * Creates or updates a group: by `id` (which must exist), else by `name` when a group has it,
+   * else a new group. Members must exist; a member group that would make the nesting cyclic is
+   * refused, as in Vault. The type is set at creation (`internal` by default) and cannot
+   * change; an external group's members are its logins' business, so setting them is refused.
    */
   upsertGroup(input: GroupInput): Promise<{ group: Group; created: boolean }> {
     return this.locked(async () => {
-      if (input.type !== undefined && input.type !== '' && input.type !== 'internal') {
-        throw invalidRequest(`unsupported group type \`${input.type}\`: only \`internal\` groups are supported`);
-      }
       let current: Group | undefined;
       if (input.id !== undefined && input.id !== '') {
         current = this.groups.get(input.id);
@@ -317,6 +349,7 @@ export class IdentityStore {
       const name = input.name !== undefined && input.name !== '' ? input.name : current?.name ?? this.freeName('group', this.groupIdByName);
       const holder = this.groupIdByName.get(name);
       if (holder !== undefined && holder !== id) throw invalidRequest(`group name \`${name}\` is already in use`);
+      const type = groupType(input, current);
       const memberEntityIds = input.memberEntityIds !== undefined ? cleanList(input.memberEntityIds) : current?.memberEntityIds ?? [];
       for (const m of memberEntityIds) {
         if (!this.entities.has(m)) throw invalidRequest(`entity id \`${m}\` does not exist`);
@@ -331,21 +364,22 @@ export class IdentityStore {
       const group: Group = {
         id,
         name,
-        type: 'internal',
+        type,
         policies: input.policies !== undefined ? cleanList(input.policies) : current?.policies ?? [],
         memberEntityIds,
         memberGroupIds,
         metadata: input.metadata !== undefined ? { ...input.metadata } : current?.metadata ?? {},
+        ...(current?.alias && { alias: current.alias }),
         creationTime: current?.creationTime ?? now,
         lastUpdateTime: now,
         modifyIndex: (current?.modifyIndex ?? 0) + 1,
       };
-      await this.commit([put(GROUP + id, group)], () => this.replaceGroup(group));
+      await this.commit([put(GROUP + id, group)], () => this.replaceGroups([group]));
       return { group, created: current === undefined };
     });
   }
 
-  /** Deletes a group and removes it from the groups it was a member of. */
+  /** Deletes a group (and its alias) and removes it from the groups it was a member of. */
   deleteGroup(id: string): Promise<boolean> {
     return this.locked(async () => {
       const group = this.groups.get(id);
@@ -355,11 +389,38 @@ export class IdentityStore {
         return this.bump(p, { memberGroupIds: p.memberGroupIds.filter((m) => m !== id) });
       });
       await this.commit([{ type: 'delete', key: GROUP + id }, ...parents.map((p) => put(GROUP + p.id, p))], () => {
-        this.groupIdByName.delete(group.name);
-        this.groups.delete(id);
-        this.membership.removeGroup(group);
-        for (const p of parents) this.replaceGroup(p);
+        this.unindexGroup(group);
+        this.replaceGroups(parents);
       });
+      return true;
+    });
+  }
+
+  // ---- group aliases -------------------------------------------------------------------------
+
+  /**
+   * Creates a group alias (no `id`) or updates one, with Vault's rules (see `planGroupAlias`).
+   * Undefined when the write changes nothing.
+   */
+  upsertGroupAlias(input: AliasInput): Promise<GroupAlias | undefined> {
+    return this.locked(async () => {
+      const now = this.nowIso();
+      const plan = planGroupAlias(this, input, now, () => newExternalGroup(this.freeName('group', this.groupIdByName), now));
+      if (!plan) return undefined;
+      const changed = [this.bump(plan.target, {}), ...(plan.source ? [this.bump(plan.source, {})] : [])];
+      await this.commit(changed.map((g) => put(GROUP + g.id, g)), () => this.replaceGroups(changed));
+      return plan.alias;
+    });
+  }
+
+  /** Deletes a group alias; its group stays, with no alias. False when it did not exist. */
+  deleteGroupAlias(id: string): Promise<boolean> {
+    return this.locked(async () => {
+      const owner = this.groupAliases.ownerOf(id);
+      const group = owner === undefined ? undefined : this.groups.get(owner);
+      if (!group) return false;
+      const next = this.bump(withoutAlias(group), {});
+      await this.commit([put(GROUP + next.id, next)], () => this.replaceGroups([next]));
       return true;
     });
   }
@@ -384,7 +445,7 @@ export class IdentityStore {
   private async placeAlias(next: EntityAlias, current: EntityAlias | undefined): Promise<EntityAlias> {
     const target = this.entities.get(next.canonicalId);
     if (!target) throw invalidRequest(`entity id \`${next.canonicalId}\` does not exist`);
-    const taken = this.aliasIdByKey.get(aliasKey(next.mountAccessor, next.name));
+    const taken = this.entityAliases.idOf(next.mountAccessor, next.name);
     if (taken !== undefined && taken !== next.id) {
       throw invalidRequest('an alias with this combination of mount accessor and name already exists');
     }
@@ -417,34 +478,36 @@ export class IdentityStore {
   private indexEntity(entity: Entity): void {
     this.entities.set(entity.id, entity);
     this.entityIdByName.set(entity.name, entity.id);
-    for (const a of entity.aliases) {
-      this.aliasIdByKey.set(aliasKey(a.mountAccessor, a.name), a.id);
-      this.aliasOwner.set(a.id, entity.id);
-    }
+    for (const a of entity.aliases) this.entityAliases.add(entity.id, a);
   }
 
   private unindexEntity(entity: Entity): void {
     this.entities.delete(entity.id);
     if (this.entityIdByName.get(entity.name) === entity.id) this.entityIdByName.delete(entity.name);
-    for (const a of entity.aliases) {
-      this.aliasIdByKey.delete(aliasKey(a.mountAccessor, a.name));
-      this.aliasOwner.delete(a.id);
-    }
+    for (const a of entity.aliases) this.entityAliases.remove(a);
   }
 
   private indexGroup(group: Group): void {
     this.groups.set(group.id, group);
     this.groupIdByName.set(group.name, group.id);
     this.membership.addGroup(group);
+    if (group.alias) this.groupAliases.add(group.id, group.alias);
   }
 
-  private replaceGroup(group: Group): void {
-    const old = this.groups.get(group.id);
-    if (old) {
-      if (this.groupIdByName.get(old.name) === old.id) this.groupIdByName.delete(old.name);
-      this.membership.removeGroup(old);
+  private unindexGroup(group: Group): void {
+    this.groups.delete(group.id);
+    if (this.groupIdByName.get(group.name) === group.id) this.groupIdByName.delete(group.name);
+    this.membership.removeGroup(group);
+    if (group.alias) this.groupAliases.remove(group.alias);
+  }
+
+  /** Swaps in new versions of groups: every old version goes before any new one is indexed, as an alias may move between them. */
+  private replaceGroups(next: readonly Group[]): void {
+    for (const g of next) {
+      const old = this.groups.get(g.id);
+      if (old) this.unindexGroup(old);
     }
-    this.indexGroup(group);
+    for (const g of next) this.indexGroup(g);
   }
 
   private bump(group: Group, change: Partial<Group>): Group {
@@ -484,7 +547,6 @@ export class IdentityStore {
   }
 }
 
-const aliasKey = (mountAccessor: string, name: string) => `${mountAccessor}\n${name}`;
 const put = (key: string, value: unknown): StorageOp => ({ type: 'put', key, value: encodeJson(value) });
 
 function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {

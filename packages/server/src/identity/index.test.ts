@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MapStore, mountEngine, rejectsVault } from '../framework/engine-harness.js';
-import { PrefixView } from '../storage/storage-view.js';
-import { IdentityStore, identityEngine } from './index.js';
-
-async function setup() {
-  const store = await IdentityStore.open(new PrefixView(new MapStore(), 'sys/identity/'));
-  const mounts = (accessor: string) => (accessor === 'auth_userpass_1' ? { path: 'auth/userpass/', type: 'userpass' } : undefined);
-  const h = await mountEngine(identityEngine(store, mounts), { path: 'identity/', type: 'identity', accessor: 'identity_1' });
-  return { h, store };
-}
+import { rejectsVault } from '../framework/engine-harness.js';
+import { identityHarness as setup } from './identity-test-kit.js';
 
 describe('identity engine', () => {
   it('creates, reads, updates, lists and deletes entities with Vault shapes', async () => {
@@ -98,7 +90,7 @@ describe('identity engine', () => {
     assert.equal((await h.send('update', 'lookup/group', { name: 'engineering' }))?.data?.['name'], 'engineering');
     assert.equal(await h.send('update', 'lookup/group', { name: 'nobody' }), undefined);
     await rejectsVault(h.send('update', 'lookup/group', {}), 400);
-    await rejectsVault(h.send('update', 'group', { name: 'x', type: 'external' }), 400);
+    await rejectsVault(h.send('update', 'group', { name: 'x', type: 'bogus' }), 400, 'invalid group type `bogus`');
     await rejectsVault(h.send('update', 'group', { name: 'x', member_entity_ids: 'not-an-entity' }), 400);
 
     await h.send('delete', 'group/name/engineering');

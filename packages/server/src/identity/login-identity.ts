@@ -24,11 +24,21 @@ export function loginAliasOf(auth: AuthIssue): LoginAlias | undefined {
 }
 
 /**
+ * The group names a login brings, for external groups: `internal.groupAliases` (the JWT/OIDC
+ * method's groups claim). Anything but non-empty strings is ignored.
+ */
+export function loginGroupAliasesOf(auth: AuthIssue): string[] {
+  const raw = auth.internal?.['groupAliases'];
+  return Array.isArray(raw) ? raw.filter((n): n is string => typeof n === 'string' && n !== '') : [];
+}
+
+/**
  * What the pipeline does with a login result before the token is created (Vault's core does
  * the same on every login): find or create the entity behind the alias on this mount, refuse a
- * disabled entity, and set `entityId`. The alias is dropped from `internal` so the token entry
- * does not keep a second copy of it. A result without an alias (the token store's own) passes
- * through unchanged.
+ * disabled entity, sync its external groups from this mount with the group names the login
+ * brings (none is a sync too: a group gone from the claim is left), and set `entityId`. The
+ * alias and the group names are dropped from `internal`, so the token entry keeps no copy of
+ * them. A result without an alias (the token store's own) passes through unchanged.
  */
 export async function applyLoginIdentity(store: IdentityStore, mount: MountEntry, auth: AuthIssue): Promise<AuthIssue> {
   const alias = loginAliasOf(auth);
@@ -41,7 +51,9 @@ export async function applyLoginIdentity(store: IdentityStore, mount: MountEntry
     ...(alias.metadata && { aliasMetadata: alias.metadata }),
   });
   if (entity.disabled) throw permissionDenied();
-  const { alias: _dropped, ...internal } = auth.internal ?? {};
+  // Through the store, so a membership change invalidates cached Cedar decisions like any other.
+  await store.syncExternalGroups(entity.id, mount.accessor, loginGroupAliasesOf(auth));
+  const { alias: _dropped, groupAliases: _names, ...internal } = auth.internal ?? {};
   const { alias: _field, ...rest } = auth as AuthIssue & { alias?: unknown };
   return { ...rest, entityId: entity.id, ...(auth.internal && { internal }) };
 }

@@ -1,5 +1,6 @@
-import { VaultError } from '../errors.js';
+import { invalidRequest, VaultError } from '../errors.js';
 import type { AuthzTarget, EngineRequest } from '../framework/engine.js';
+import type { AliasInput } from './identity-records.js';
 
 /**
  * The Cedar request of an identity path: `<mount><kind>/<name-or-id>` (`identity/group/admins`),
@@ -26,3 +27,30 @@ export const missing = () => new VaultError('not_found', '');
 
 /** Lets the engine name an alias's mount; absent, mount accessors are taken on trust. */
 export type MountLookup = (accessor: string) => { path: string; type: string } | undefined;
+
+/** The fields every alias write takes, entity or group (https://developer.hashicorp.com/vault/api-docs/secret/identity/entity-alias). */
+export interface AliasFields {
+  name?: string | undefined;
+  canonical_id?: string | undefined;
+  mount_accessor?: string | undefined;
+}
+
+/**
+ * The store input of an alias write. The mount accessor must name a mount (Vault's `invalid mount
+ * accessor`), whose type and path the alias records; without a lookup it is taken on trust.
+ */
+export function aliasInput(mounts: MountLookup | undefined, d: AliasFields): AliasInput {
+  const input: AliasInput = {};
+  if (d.name) input.name = d.name;
+  if (d.canonical_id) input.canonicalId = d.canonical_id;
+  if (d.mount_accessor) {
+    input.mountAccessor = d.mount_accessor;
+    if (mounts) {
+      const mount = mounts(d.mount_accessor);
+      if (!mount) throw invalidRequest(`invalid mount accessor \`${d.mount_accessor}\``);
+      input.mountType = mount.type;
+      input.mountPath = mount.path;
+    }
+  }
+  return input;
+}

@@ -1,9 +1,8 @@
-import { invalidRequest } from '../errors.js';
 import { definePath, type PathSpec } from '../framework/engine.js';
-import type { AliasInput } from './identity-records.js';
+import type { EntityAlias } from './identity-records.js';
 import type { IdentityStore } from './identity-store.js';
-import { aliasData } from './identity-render.js';
-import { identityTarget, listResponse, missing, type MountLookup } from './path-common.js';
+import { aliasData, aliasWriteData } from './identity-render.js';
+import { aliasInput, identityTarget, listResponse, missing, type AliasFields, type MountLookup } from './path-common.js';
 
 const writeFields = {
   name: { type: 'string', description: 'The login name on the auth method (a username, a role id).' },
@@ -13,22 +12,8 @@ const writeFields = {
 
 /** `identity/entity-alias*` (https://developer.hashicorp.com/vault/api-docs/secret/identity/entity-alias). */
 export function entityAliasPaths(store: IdentityStore, mounts: MountLookup | undefined): PathSpec[] {
-  const toInput = (d: { name?: string | undefined; canonical_id?: string | undefined; mount_accessor?: string | undefined }): AliasInput => {
-    const input: AliasInput = {};
-    if (d.name) input.name = d.name;
-    if (d.canonical_id) input.canonicalId = d.canonical_id;
-    if (d.mount_accessor) {
-      input.mountAccessor = d.mount_accessor;
-      if (mounts) {
-        const mount = mounts(d.mount_accessor);
-        if (!mount) throw invalidRequest(`invalid mount accessor \`${d.mount_accessor}\``);
-        input.mountType = mount.type;
-        input.mountPath = mount.path;
-      }
-    }
-    return input;
-  };
-  const written = (alias: { id: string; canonicalId: string }) => ({ data: { id: alias.id, canonical_id: alias.canonicalId } });
+  const toInput = (d: AliasFields) => aliasInput(mounts, d);
+  const written = (alias: EntityAlias) => ({ data: aliasWriteData(alias) });
 
   const register = definePath({
     pattern: 'entity-alias',

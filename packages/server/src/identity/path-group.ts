@@ -8,11 +8,11 @@ import { identityTarget, listResponse, missing } from './path-common.js';
 
 const writeFields = {
   name: { type: 'string', description: 'Name of the group; `group_<id prefix>` when not given.' },
-  type: { type: 'string', description: 'Only `internal` groups are supported.' },
+  type: { type: 'string', description: '`internal` (default) or `external` (members set by logins through its alias); fixed at creation.' },
   metadata: { type: 'kvpairs', description: 'Metadata of the group.' },
   policies: { type: 'strings', description: 'Policies of the group (Cedar `Role::` names).' },
-  member_entity_ids: { type: 'strings', description: 'Entities in the group.' },
-  member_group_ids: { type: 'strings', description: 'Groups in the group; their members are members too.' },
+  member_entity_ids: { type: 'strings', description: 'Entities in the group (internal groups only).' },
+  member_group_ids: { type: 'strings', description: 'Groups in the group; their members are members too (internal groups only).' },
 } as const;
 
 type WriteValues = FieldValues<typeof writeFields>;
