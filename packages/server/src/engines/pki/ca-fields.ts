@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
-import type { SubjectAltNames, SubjectFields } from './cert-builder.js';
-import { exportPkcs8, generateKeyPair, resolveKeySpec, spkiDer, toCryptoKeyPair, type CryptoKeyPair, type GeneratedKeyPair, type KeySpec } from './keys.js';
+import type { SubjectAltNames } from './cert-extensions.js';
+import { exportPkcs8, generateKeyPair, resolveKeySpec, type GeneratedKeyPair, type KeySpec } from './keys.js';
 import { isHostname, splitAltNames } from './name-policy.js';
 import type { KeyRecord, PkiStore } from './pki-store.js';
+import type { SubjectFields } from './subject-name.js';
+import { publicKeyInfoDer } from './subject-public-key.js';
 
 /**
  * Field declarations shared by the paths that create CA material (`root/generate`,
@@ -71,16 +73,13 @@ export function checkName(kind: 'issuer' | 'key', name: string): void {
   }
 }
 
-/**
- * Generates a key pair, stores its private half and returns it, both as Node key objects (for
- * export) and as WebCrypto keys (for self-signing or signing a CSR).
- */
+/** Generates a key pair, stores its private half, and returns the pair (keys.ts, generateKeyPair). */
 export async function createStoredKey(
   store: PkiStore,
   keyType: string,
   keyBits: number,
   name: string,
-): Promise<{ record: KeyRecord; pair: GeneratedKeyPair; keys: CryptoKeyPair; spec: KeySpec }> {
+): Promise<{ record: KeyRecord; pair: GeneratedKeyPair; spec: KeySpec }> {
   checkName('key', name);
   if (name !== '' && (await store.keys()).some((k) => k.name === name)) {
     throw invalidRequest(`key name \`${name}\` already in use`);
@@ -92,9 +91,8 @@ export async function createStoredKey(
     name,
     ...spec,
     pkcs8: exportPkcs8(pair.privateKey),
-    spki: spkiDer(pair.publicKey).toString('base64'),
+    spki: publicKeyInfoDer(pair.publicKeyInfo).toString('base64'),
   };
-  const keys = await toCryptoKeyPair(pair, spec);
   await store.putKey(record);
-  return { record, pair, keys, spec };
+  return { record, pair, spec };
 }

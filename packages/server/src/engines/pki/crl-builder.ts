@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import type { PkiContext } from './pki-context.js';
 import { loadSigner } from './issuer-signer.js';
 import type { IssuerRecord, PkiStore } from './pki-store.js';
-import { x509 } from './x509.js';
+import { AsnConvert, x509 } from './x509.js';
 import { signingAlgorithm } from './keys.js';
 
 /**
@@ -30,17 +30,18 @@ export function rebuildCrl(ctx: PkiContext, store: PkiStore, issuer: IssuerRecor
     const number = (previous?.number ?? 0) + 1;
     const now = ctx.clock.now();
     const crl = await x509.X509CrlGenerator.create({
-      issuer: signer.name,
+      // x509's CRL generator takes its own Name and Extension types, made from the signer's.
+      issuer: new x509.Name(signer.issuerName),
       thisUpdate: new Date(now),
       nextUpdate: new Date(now + CRL_LIFETIME_MS),
       entries: revoked
         .sort((a, b) => a.serial.localeCompare(b.serial))
         .map((r) => ({ serialNumber: r.serial, revocationDate: new Date(r.revocationTime * 1000) })),
       extensions: [
-        signer.authorityKeyId,
+        new x509.Extension(AsnConvert.serialize(signer.authorityKeyId)),
         new x509.Extension(ID_CE_CRL_NUMBER, false, new asn1js.Integer({ value: number }).toBER()),
       ],
-      signingKey: signer.key,
+      signingKey: signer.cryptoKey,
       signingAlgorithm: signingAlgorithm(signer.spec),
     });
     await store.putCrl(issuer.id, crl.rawData, number);

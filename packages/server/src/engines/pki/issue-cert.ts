@@ -1,14 +1,15 @@
 import type { EngineRequest } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
-import { buildCertificate, certPem, type SubjectAltNames } from './cert-builder.js';
+import { buildCertificate } from './cert-builder.js';
+import type { SubjectAltNames } from './cert-extensions.js';
 import { configuredUrlExtensions, loadSigner, roleProfile } from './issuer-signer.js';
-import type { CryptoKey, KeySpec } from './keys.js';
+import type { KeySpec } from './keys.js';
 import { checkNames } from './name-policy.js';
 import { issuerChain, unixSeconds, type PkiContext } from './pki-context.js';
 import type { Role } from './role.js';
-import { colonSerial, parseSerial, randomSerialHex } from './serial.js';
+import { colonSerial } from './serial.js';
 import { checkWithinIssuer, NOT_BEFORE_SKEW_MS, resolveTtl } from './ttl.js';
-import { x509 } from './x509.js';
+import type { asn1X509 } from './x509.js';
 
 /**
  * The issuance pipeline shared by `issue/:role`, `sign/:role` and `sign-verbatim`: name policy,
@@ -18,10 +19,8 @@ export interface LeafRequest {
   role: Role;
   commonName: string;
   sans: SubjectAltNames;
-  /** From a CSR, or SPKI DER of a key generated for the request. */
-  publicKey: x509.PublicKey | CryptoKey | Uint8Array;
-  /** Hex subject key identifier, when the caller generated the key and so has it cheaply. */
-  subjectKeyId?: string;
+  /** A key generated for the request, or a CSR's (subject-public-key.ts). */
+  publicKey: asn1X509.SubjectPublicKeyInfo;
   keySpec: KeySpec;
   ttl: number | undefined;
   /** The issuer named by the path (`issuer/:ref/issue/:role`), else the role's `issuer_ref`. */
@@ -45,7 +44,7 @@ export async function issueLeaf(ctx: PkiContext, req: EngineRequest<unknown>, le
   const notAfter = now + ttl * 1000;
   checkWithinIssuer(notAfter, issuer);
 
-  const cert = await buildCertificate(
+  const { pem, serial } = await buildCertificate(
     {
       subject: {
         commonName: leaf.commonName,
@@ -56,8 +55,6 @@ export async function issueLeaf(ctx: PkiContext, req: EngineRequest<unknown>, le
         province: role.province,
       },
       publicKey: leaf.publicKey,
-      ...(leaf.subjectKeyId !== undefined && { subjectKeyId: leaf.subjectKeyId }),
-      serialHex: randomSerialHex(),
       notBefore: new Date(now - NOT_BEFORE_SKEW_MS),
       notAfter: new Date(notAfter),
       sans: leaf.sans,
@@ -66,8 +63,6 @@ export async function issueLeaf(ctx: PkiContext, req: EngineRequest<unknown>, le
     },
     signer,
   );
-  const serial = parseSerial(cert.serialNumber);
-  const pem = certPem(cert);
   if (!role.no_store) await store.putCert({ serial, certificate: pem, issuerId: issuer.id, notAfter });
   return {
     certificate: pem,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
-import { certPem, type SubjectAltNames } from './cert-builder.js';
+import { certPem } from './cert-builder.js';
+import type { SubjectAltNames } from './cert-extensions.js';
 import { rebuildCrl } from './crl-builder.js';
 import { checkName } from './ca-fields.js';
 import type { PkiContext } from './pki-context.js';
@@ -27,7 +28,7 @@ export async function registerIssuer(
     id: randomUUID(),
     name: params.name,
     keyId: params.keyId,
-    certificate: certPem(params.certificate),
+    certificate: certPem(params.certificate.rawData),
     parents: params.parents,
     serial,
     notAfter: params.certificate.notAfter.getTime(),

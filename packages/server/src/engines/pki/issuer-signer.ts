@@ -1,10 +1,12 @@
 import { invalidRequest } from '../../errors.js';
-import { leafProfile, urlExtensions, type Signer } from './cert-builder.js';
-import { importPrivateKey } from './keys.js';
+import { signatureAlgorithmId, type CertSigner } from './cert-builder.js';
+import { authorityKeyIdExtension, leafProfile, urlExtensions } from './cert-extensions.js';
+import { importPrivateKey, importSigningKey, type CryptoKey } from './keys.js';
 import type { IssuerRecord, PkiStore } from './pki-store.js';
 import type { Role } from './role.js';
+import { keyIdentifier, publicKeyInfo } from './subject-public-key.js';
 import { extKeyUsageOids, keyUsageFlags } from './usages.js';
-import { x509 } from './x509.js';
+import { asn1X509, AsnConvert, x509 } from './x509.js';
 
 /**
  * What signing needs, derived once from the records it comes from and kept beside them in the
@@ -13,19 +15,26 @@ import { x509 } from './x509.js';
  * object, so nothing derived from the old one is used again; all of it goes on seal and unmount.
  */
 
+/** An issuer able to sign: certificates through {@link CertSigner}, CRLs through WebCrypto. */
+export interface Signer extends CertSigner {
+  readonly certificate: x509.X509Certificate;
+  /** The same private key for WebCrypto, which x509's CRL generator signs with (crl-builder.ts). */
+  readonly cryptoKey: CryptoKey;
+}
+
 /** The parts of a signer that come from the issuer certificate alone. */
 interface ParsedIssuer {
   readonly certificate: x509.X509Certificate;
-  readonly name: x509.Name;
-  readonly authorityKeyId: x509.Extension;
+  readonly issuerName: asn1X509.Name;
+  readonly authorityKeyId: asn1X509.Extension;
 }
 
-async function parseIssuer(pem: string): Promise<ParsedIssuer> {
+function parseIssuer(pem: string): ParsedIssuer {
   const certificate = new x509.X509Certificate(pem);
   return {
     certificate,
-    name: new x509.Name(certificate.subjectName.toArrayBuffer()),
-    authorityKeyId: await x509.AuthorityKeyIdentifierExtension.create(certificate.publicKey),
+    issuerName: AsnConvert.parse(certificate.subjectName.toArrayBuffer(), asn1X509.Name),
+    authorityKeyId: authorityKeyIdExtension(keyIdentifier(publicKeyInfo(certificate.publicKey.rawData))),
   };
 }
 
@@ -33,20 +42,19 @@ async function parseIssuer(pem: string): Promise<ParsedIssuer> {
 export async function loadSigner(store: PkiStore, issuer: IssuerRecord): Promise<Signer> {
   const key = issuer.keyId === '' ? undefined : await store.key(issuer.keyId);
   if (!key) throw invalidRequest(`issuer \`${issuer.name || issuer.id}\` has no private key to sign with`);
-  const [parsed, signingKey] = await Promise.all([
-    store.cache.derived(issuer, 'parsed', () => parseIssuer(issuer.certificate)),
-    store.cache.derived(key, 'signingKey', () => importPrivateKey(key.pkcs8, key)),
-  ]);
-  return { ...parsed, key: signingKey, spec: { type: key.type, bits: key.bits } };
+  const parsed = store.cache.derived(issuer, 'parsed', () => parseIssuer(issuer.certificate));
+  const signing = store.cache.derived(key, 'signing', () => ({ privateKey: importSigningKey(key.pkcs8), signatureAlgorithm: signatureAlgorithmId(key) }));
+  const cryptoKey = await store.cache.derived(key, 'cryptoKey', () => importPrivateKey(key.pkcs8, key));
+  return { ...parsed, ...signing, cryptoKey, spec: { type: key.type, bits: key.bits } };
 }
 
 /** The basicConstraints / key usage / extended key usage extensions of a role's leaves (400 on a bad usage). */
-export function roleProfile(store: PkiStore, role: Role): readonly x509.Extension[] {
+export function roleProfile(store: PkiStore, role: Role): readonly asn1X509.Extension[] {
   return store.cache.derived(role, 'profile', () => leafProfile(keyUsageFlags(role.key_usage), extKeyUsageOids(role)));
 }
 
 /** The AIA and CRL distribution point extensions of the mount's `config/urls`. */
-export async function configuredUrlExtensions(store: PkiStore): Promise<readonly x509.Extension[]> {
+export async function configuredUrlExtensions(store: PkiStore): Promise<readonly asn1X509.Extension[]> {
   const urls = await store.urls();
   return store.cache.derived(urls, 'extensions', () => urlExtensions(urls));
 }

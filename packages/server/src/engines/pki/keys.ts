@@ -1,11 +1,15 @@
-import { createHash, createPublicKey, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, webcrypto, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { invalidRequest } from '../../errors.js';
 import { generateRsaKeyPair } from '../../keygen/key-generator.js';
+import { jwkPublicKeyInfo, publicKeyInfo, publicKeyInfoDer } from './subject-public-key.js';
+import type { asn1X509 } from './x509.js';
 
 /**
- * Key pairs for issuers and issued certificates: generated as Node key objects, signed with
- * through WebCrypto (which @peculiar/x509 uses). RSA prime search never runs on the event loop
- * nor on libuv's pool: see {@link generateKeyPair}.
+ * Key pairs for issuers and issued certificates, as Node key objects. Certificates and OCSP
+ * responses are signed with `crypto.sign` ({@link signWithKey}); CSRs and CRLs, which
+ * @peculiar/x509 builds and signs itself, through WebCrypto. RSA prime search never runs on the
+ * event loop nor on libuv's pool: see {@link generateKeyPair}.
  */
 export type KeyType = 'ec' | 'rsa' | 'ed25519';
 
@@ -21,10 +25,11 @@ export interface KeySpec {
   bits: number;
 }
 
-const EC_CURVES: Record<number, { curve: string; hash: string }> = {
-  256: { curve: 'P-256', hash: 'SHA-256' },
-  384: { curve: 'P-384', hash: 'SHA-384' },
-  521: { curve: 'P-521', hash: 'SHA-512' },
+/** Each curve with its hash (RFC 5758 §3.2), as WebCrypto and as node:crypto name it. */
+const EC_CURVES: Record<number, { curve: string; hash: string; digest: string }> = {
+  256: { curve: 'P-256', hash: 'SHA-256', digest: 'sha256' },
+  384: { curve: 'P-384', hash: 'SHA-384', digest: 'sha384' },
+  521: { curve: 'P-521', hash: 'SHA-512', digest: 'sha512' },
 };
 const RSA_BITS = [2048, 3072, 4096, 8192];
 
@@ -63,35 +68,58 @@ export function signingAlgorithm(spec: KeySpec): SigningAlgorithm {
   }
 }
 
-/** A new key pair as Node key objects: what issuance exports and what CA paths import. */
+/** A new key pair: what issuance exports and what CA paths store and sign with. */
 export interface GeneratedKeyPair {
   readonly privateKey: KeyObject;
-  readonly publicKey: KeyObject;
+  /** The public half, as a certificate carries it. */
+  readonly publicKeyInfo: asn1X509.SubjectPublicKeyInfo;
 }
+
+/**
+ * `generateKeyPairSync` returning the public half as a JWK and the private half as a key object
+ * (Node: "if a publicKeyEncoding … was specified, this function behaves as if keyObject.export()
+ * had been called on its result. Otherwise, the respective part of the key is returned as a
+ * KeyObject"), which @types/node's overloads do not model.
+ */
+const generateWithJwk = generateKeyPairSync as unknown as (
+  type: 'ec' | 'ed25519',
+  options: { namedCurve?: string; publicKeyEncoding: { format: 'jwk' } },
+) => { publicKey: JsonWebKey; privateKey: KeyObject };
 
 /**
  * Generates a key pair of `spec`. EC and Ed25519 are generated in place (≈ 0.1 ms for P-256,
  * cheaper than a WebCrypto round trip through the libuv pool); RSA goes to the low-priority
  * key-generation worker (keygen/key-generator.ts), whose queue answers 503 when full.
+ *
+ * INVARIANT: a key object from `generateKeyPairSync` is never exported as a JWK (nor its
+ * `asymmetricKeyDetails` read). Node 20 (src/crypto/crypto_ec.cc, crypto_keygen.h) holds the
+ * key's mutex while building a JWK's strings; if that allocation runs a GC which collects the
+ * generation job, the job's destructor takes the same mutex and the event loop deadlocks
+ * (reproduced here within seconds of exporting fresh keys in a loop). So the public JWK is made
+ * inside the generation job, while it is still alive; PEM and DER exports take no such lock.
  */
 export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKeyPair> {
   switch (spec.type) {
     case 'ec':
-      return generateKeyPairSync('ec', { namedCurve: EC_CURVES[spec.bits]!.curve });
-    case 'ed25519':
-      return generateKeyPairSync('ed25519');
-    case 'rsa':
-      return generateRsaKeyPair(spec.bits);
+    case 'ed25519': {
+      const namedCurve = spec.type === 'ec' ? { namedCurve: EC_CURVES[spec.bits]!.curve } : {};
+      const { publicKey, privateKey } = generateWithJwk(spec.type, { ...namedCurve, publicKeyEncoding: { format: 'jwk' } });
+      return { privateKey, publicKeyInfo: jwkPublicKeyInfo(publicKey) };
+    }
+    case 'rsa': {
+      const { privateKey, publicKey } = await generateRsaKeyPair(spec.bits);
+      return { privateKey, publicKeyInfo: publicKeyInfo(publicKey.export({ type: 'spki', format: 'der' })) };
+    }
   }
 }
 
-/** The same pair as WebCrypto keys (extractable), for self-signing a root and signing a CSR. */
+/** The same pair as WebCrypto keys (extractable), for x509's CSR generator. */
 export async function toCryptoKeyPair(pair: GeneratedKeyPair, spec: KeySpec): Promise<CryptoKeyPair> {
   const subtle = webcrypto.subtle;
   const algorithm = signingAlgorithm(spec);
   const [privateKey, publicKey] = await Promise.all([
     subtle.importKey('pkcs8', pair.privateKey.export({ type: 'pkcs8', format: 'der' }), algorithm, true, ['sign']),
-    subtle.importKey('spki', spkiDer(pair.publicKey), algorithm, true, ['verify']),
+    subtle.importKey('spki', publicKeyInfoDer(pair.publicKeyInfo), algorithm, true, ['verify']),
   ]);
   return { privateKey, publicKey };
 }
@@ -101,38 +129,37 @@ export function exportPkcs8(key: KeyObject): string {
   return key.export({ type: 'pkcs8', format: 'der' }).toString('base64');
 }
 
-/** SubjectPublicKeyInfo DER of a public key. */
-export const spkiDer = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
-
-/**
- * The subject key identifier of a public key, hex: SHA-1 of the subjectPublicKey BIT STRING
- * contents (RFC 5280 §4.2.1.2, method 1), as @peculiar/x509 computes it — taken from Node's own
- * encodings instead of parsing the SPKI: PKCS#1 RSAPublicKey for RSA, the uncompressed point
- * (SEC 1 §2.3.3) for EC, the raw key for Ed25519 (RFC 8410 §4).
- */
-export function subjectKeyId(key: KeyObject): string {
-  const hash = createHash('sha1');
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      hash.update(key.export({ type: 'pkcs1', format: 'der' }));
-      break;
-    case 'ec': {
-      const jwk = key.export({ format: 'jwk' });
-      hash.update(Buffer.from([4])).update(Buffer.from(jwk.x ?? '', 'base64url')).update(Buffer.from(jwk.y ?? '', 'base64url'));
-      break;
-    }
-    case 'ed25519':
-      hash.update(Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url'));
-      break;
-    default:
-      throw new TypeError(`no key identifier for ${key.asymmetricKeyType ?? 'unknown'} keys`);
-  }
-  return hash.digest('hex');
-}
-
-/** Imports a stored PKCS#8 private key for signing with the algorithm of `spec`. */
+/** The WebCrypto key of a stored PKCS#8 private key, for x509's CRL generator. */
 export async function importPrivateKey(pkcs8: string, spec: KeySpec): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', Buffer.from(pkcs8, 'base64'), signingAlgorithm(spec), false, ['sign']);
+}
+
+/** The Node key object of a stored PKCS#8 private key, for {@link signWithKey}. */
+export const importSigningKey = (pkcs8: string): KeyObject => createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+
+/** The node:crypto digest a key of `spec` signs with: the one {@link signingAlgorithm} names; none for Ed25519. */
+export function signatureDigest(spec: KeySpec): string | null {
+  switch (spec.type) {
+    case 'ec':
+      return EC_CURVES[spec.bits]!.digest;
+    case 'rsa':
+      return 'sha256';
+    case 'ed25519':
+      return null;
+  }
+}
+
+const signOnPool = promisify(sign);
+
+/**
+ * Signs `data` as {@link signingAlgorithm} describes: PKCS#1 v1.5 for RSA, ECDSA with a DER
+ * Ecdsa-Sig-Value (what X.509 and OCSP carry, RFC 5758 §3.2), Ed25519. EC and Ed25519 sign in
+ * place (≈ 30 µs, less than a trip through libuv's pool costs); RSA, up to milliseconds for
+ * large keys, signs on the pool so it never stalls the event loop.
+ */
+export async function signWithKey(privateKey: KeyObject, spec: KeySpec, data: Uint8Array): Promise<Buffer> {
+  const digest = signatureDigest(spec);
+  return spec.type === 'rsa' ? signOnPool(digest, data, privateKey) : sign(digest, data, privateKey);
 }
 
 /**

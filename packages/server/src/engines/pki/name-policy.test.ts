@@ -3,10 +3,9 @@ import { describe, it } from 'node:test';
 import { VaultError } from '../../errors.js';
 import { checkNames, isHostname, nameAllowed } from './name-policy.js';
 import { ROLE_DEFAULTS, type Role } from './role.js';
-import type { SubjectAltNames } from './cert-builder.js';
+import { NO_SANS, type SubjectAltNames } from './cert-extensions.js';
 
 const role = (over: Partial<Role>): Role => ({ ...ROLE_DEFAULTS, allowed_domains: ['example.com'], ...over });
-const NO_SANS: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
 
 describe('pki name policy', () => {
   it('allows subdomains only with allow_subdomains, the bare domain only with allow_bare_domains', () => {

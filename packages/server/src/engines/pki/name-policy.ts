@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { invalidRequest } from '../../errors.js';
-import type { SubjectAltNames } from './cert-builder.js';
+import type { SubjectAltNames } from './cert-extensions.js';
 import type { Role } from './role.js';
 
 /**

@@ -1,11 +1,13 @@
 import { definePath } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
-import { certPem, subjectName } from './cert-builder.js';
+import { certPem } from './cert-builder.js';
+import { sanExtension } from './cert-extensions.js';
 import { createStoredKey, keyFields, requestedNames, subjectFields } from './ca-fields.js';
-import { privateKeyPem, signingAlgorithm } from './keys.js';
+import { privateKeyPem, signingAlgorithm, toCryptoKeyPair } from './keys.js';
 import { parseCertificates, registerIssuer } from './issuer-ops.js';
 import { pkiResource, type PkiContext } from './pki-context.js';
-import { x509 } from './x509.js';
+import { subjectName } from './subject-name.js';
+import { AsnConvert, x509 } from './x509.js';
 
 /**
  * `intermediate/generate/:type`: a new key and a CSR for it. The key is stored at once, with no
@@ -30,19 +32,14 @@ export const pathIntermediateGenerate = (ctx: PkiContext) =>
           if (!d.common_name) throw invalidRequest('the common_name field is required');
           const store = ctx.store(req);
           const { subject, sans } = requestedNames(d);
-          const { record, pair, keys, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
+          const { record, pair, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
           const extensions: x509.Extension[] = [];
-          const names: x509.JsonGeneralName[] = [
-            ...sans.dns.map((value) => ({ type: 'dns' as const, value })),
-            ...sans.email.map((value) => ({ type: 'email' as const, value })),
-            ...sans.ip.map((value) => ({ type: 'ip' as const, value })),
-            ...sans.uri.map((value) => ({ type: 'url' as const, value })),
-          ];
-          if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+          const san = sanExtension(sans);
+          if (san) extensions.push(new x509.Extension(AsnConvert.serialize(san)));
           if (d.add_basic_constraints) extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
           const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-            name: subjectName(subject),
-            keys,
+            name: new x509.Name(subjectName(subject)),
+            keys: await toCryptoKeyPair(pair, spec),
             signingAlgorithm: signingAlgorithm(spec),
             extensions,
           });
@@ -93,7 +90,7 @@ export const pathSetSigned = (ctx: PkiContext) =>
             certificate: cert!,
             keyId: key.id,
             name: '',
-            parents: parents.map(certPem),
+            parents: parents.map((p) => certPem(p.rawData)),
           });
           return {
             data: { imported_issuers: [issuer.id], imported_keys: null, existing_issuers: null, existing_keys: [key.id], mapping: { [issuer.id]: key.id } },

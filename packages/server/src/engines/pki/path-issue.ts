@@ -2,11 +2,12 @@ import { definePath, type EngineRequest } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
 import { issueLeaf } from './issue-cert.js';
 import { csrSans, parseCsr } from './issuer-ops.js';
-import { generateKeyPair, privateKeyPem, resolveKeySpec, specOfPublicKey, spkiDer, subjectKeyId } from './keys.js';
+import { generateKeyPair, privateKeyPem, resolveKeySpec, specOfPublicKey } from './keys.js';
 import { isHostname, splitAltNames } from './name-policy.js';
 import { pkiResource, type PkiContext } from './pki-context.js';
 import { VERBATIM_ROLE, type Role } from './role.js';
-import type { SubjectAltNames } from './cert-builder.js';
+import type { SubjectAltNames } from './cert-extensions.js';
+import { publicKeyInfo } from './subject-public-key.js';
 
 /** `issue/:role`, `sign/:role` and `sign-verbatim`: certificates for end entities. */
 
@@ -63,8 +64,7 @@ export const pathIssue = (ctx: PkiContext) =>
             role,
             commonName: cn,
             sans,
-            publicKey: spkiDer(keys.publicKey),
-            subjectKeyId: subjectKeyId(keys.publicKey),
+            publicKey: keys.publicKeyInfo,
             keySpec: spec,
             ttl: d.ttl,
             issuerRef: d.issuer_ref,
@@ -97,7 +97,7 @@ export const pathSign = (ctx: PkiContext) =>
           const cn = role.use_csr_common_name ? (csr.subjectName.getField('CN')[0] ?? '') : d.common_name.trim();
           const fromCsr = csrSans(csr);
           const sans = role.use_csr_sans ? namesOf(cn, { ...d, alt_names: [...fromCsr.dns, ...fromCsr.email], ip_sans: fromCsr.ip, uri_sans: fromCsr.uri }) : namesOf(cn, d);
-          const data = await issueLeaf(ctx, req, { role, commonName: cn, sans, publicKey: csr.publicKey, keySpec: specOfPublicKey(csr.publicKey.rawData), ttl: d.ttl, issuerRef: d.issuer_ref });
+          const data = await issueLeaf(ctx, req, { role, commonName: cn, sans, publicKey: publicKeyInfo(csr.publicKey.rawData), keySpec: specOfPublicKey(csr.publicKey.rawData), ttl: d.ttl, issuerRef: d.issuer_ref });
           return { data };
         },
       },
@@ -127,7 +127,7 @@ export const pathSignVerbatim = (ctx: PkiContext) =>
             : VERBATIM_ROLE;
           const csr = await parseCsr(d.csr);
           const cn = csr.subjectName.getField('CN')[0] ?? '';
-          const data = await issueLeaf(ctx, req, { role, commonName: cn, sans: csrSans(csr), publicKey: csr.publicKey, keySpec: specOfPublicKey(csr.publicKey.rawData), ttl: d.ttl, issuerRef: d.issuer_ref });
+          const data = await issueLeaf(ctx, req, { role, commonName: cn, sans: csrSans(csr), publicKey: publicKeyInfo(csr.publicKey.rawData), keySpec: specOfPublicKey(csr.publicKey.rawData), ttl: d.ttl, issuerRef: d.issuer_ref });
           return { data };
         },
       },

@@ -1,6 +1,5 @@
-import { createPrivateKey, sign } from 'node:crypto';
-import { promisify } from 'node:util';
 import { definePath, type EngineResponse } from '../../framework/engine.js';
+import { importSigningKey, signatureDigest, signWithKey } from './keys.js';
 import { pkiResource, type PkiContext } from './pki-context.js';
 import type { IssuerRecord, KeyRecord, PkiStore } from './pki-store.js';
 import { parseSerial } from './serial.js';
@@ -29,7 +28,6 @@ import { x509 } from './x509.js';
 
 /** Vault's default `ocsp_expiry`: how long a response may be cached. */
 const OCSP_LIFETIME_MS = 12 * 3600 * 1000;
-const signAsync = promisify(sign);
 
 const ocspRaw = (body: Uint8Array, status = 200): EngineResponse => ({
   raw: { contentType: 'application/ocsp-response', body, status },
@@ -70,11 +68,9 @@ export async function answerOcsp(ctx: PkiContext, store: PkiStore, der: Uint8Arr
   // The request's nonce is not echoed, as Vault's responder does not: `openssl ocsp -respin …
   // -cert …` checks a response against a fresh nonce of its own and would fail on an echoed one.
   const tbs = encodeResponseData(found.cert.publicKey.rawData, now, responses);
-  const hash = found.key.type === 'ed25519' ? null : found.key.type === 'ec' ? ({ 256: 'sha256', 384: 'sha384', 521: 'sha512' } as Record<number, string>)[found.key.bits]! : 'sha256';
-  const privateKey = createPrivateKey({ key: Buffer.from(found.key.pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
-  // node:crypto's callback form signs on the thread pool; ECDSA signatures come out DER-encoded as OCSP wants.
-  const signature = await signAsync(hash, new Uint8Array(tbs), privateKey);
-  return ocspRaw(encodeSuccess(tbs, signatureAlgorithmDer(found.key.type, hash), new Uint8Array(signature)));
+  // ECDSA signatures come out DER-encoded, as OCSP wants (keys.ts, signWithKey).
+  const signature = await signWithKey(importSigningKey(found.key.pkcs8), found.key, new Uint8Array(tbs));
+  return ocspRaw(encodeSuccess(tbs, signatureAlgorithmDer(found.key.type, signatureDigest(found.key)), new Uint8Array(signature)));
 }
 
 /** Decodes base64 (standard or URL-safe, padded or not); undefined when it is not base64. */

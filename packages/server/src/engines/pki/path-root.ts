@@ -1,14 +1,17 @@
 import { definePath } from '../../framework/engine.js';
 import { invalidRequest } from '../../errors.js';
-import { buildCertificate, caProfile, certPem } from './cert-builder.js';
+import { buildCertificate, selfSigner } from './cert-builder.js';
+import { caProfile } from './cert-extensions.js';
 import { createStoredKey, keyFields, requestedNames, subjectFields } from './ca-fields.js';
 import { privateKeyPem } from './keys.js';
 import { checkWithinIssuer, NOT_BEFORE_SKEW_MS, resolveTtl } from './ttl.js';
 import { configuredUrlExtensions, loadSigner } from './issuer-signer.js';
 import { issuerChain, pkiResource, unixSeconds, type PkiContext } from './pki-context.js';
 import { csrSans, parseCsr, registerIssuer } from './issuer-ops.js';
-import { colonSerial, parseSerial, randomSerialHex } from './serial.js';
-import { x509 } from './x509.js';
+import { colonSerial } from './serial.js';
+import { subjectName } from './subject-name.js';
+import { publicKeyInfo } from './subject-public-key.js';
+import { asn1X509, AsnConvert, x509 } from './x509.js';
 
 /**
  * `root/generate/:type` (alias `issuers/generate/root/:type`): a self-signed root issuer whose
@@ -36,22 +39,22 @@ export const pathRootGenerate = (ctx: PkiContext) =>
           const store = ctx.store(req);
           const ttl = resolveTtl(req.mount, d.ttl);
           const { subject, sans } = requestedNames(d);
-          const { record, pair, keys, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
+          const { record, pair, spec } = await createStoredKey(store, d.key_type, d.key_bits, d.key_name);
           const now = ctx.certNow();
+          const name = subjectName(subject);
           const cert = await buildCertificate(
             {
-              subject,
-              publicKey: keys.publicKey,
-              serialHex: randomSerialHex(),
+              subject: name,
+              publicKey: pair.publicKeyInfo,
               notBefore: new Date(now - NOT_BEFORE_SKEW_MS),
               notAfter: new Date(now + ttl * 1000),
               sans,
               profile: caProfile(d.max_path_length),
               urlExtensions: await configuredUrlExtensions(store),
             },
-            { selfKeys: keys, spec },
+            selfSigner(name, pair, spec),
           );
-          const issuer = await registerIssuer(ctx, store, { certificate: cert, keyId: record.id, name: d.issuer_name, parents: [] });
+          const issuer = await registerIssuer(ctx, store, { certificate: new x509.X509Certificate(cert.der), keyId: record.id, name: d.issuer_name, parents: [] });
           const data: Record<string, unknown> = {
             certificate: issuer.certificate,
             issuing_ca: issuer.certificate,
@@ -106,11 +109,10 @@ export const pathSignIntermediate = (ctx: PkiContext) =>
           checkWithinIssuer(notAfter, issuer);
           const maxPathLength = childPathLength(signer.certificate, d.max_path_length);
           const names = requestedNames(d);
-          const cert = await buildCertificate(
+          const { pem, serial } = await buildCertificate(
             {
-              subject: d.use_csr_values ? new x509.Name(csr.subjectName.toArrayBuffer()) : names.subject,
-              publicKey: csr.publicKey,
-              serialHex: randomSerialHex(),
+              subject: d.use_csr_values ? AsnConvert.parse(csr.subjectName.toArrayBuffer(), asn1X509.Name) : names.subject,
+              publicKey: publicKeyInfo(csr.publicKey.rawData),
               notBefore: new Date(now - NOT_BEFORE_SKEW_MS),
               notAfter: new Date(notAfter),
               sans: d.use_csr_values ? csrSans(csr) : names.sans,
@@ -119,11 +121,10 @@ export const pathSignIntermediate = (ctx: PkiContext) =>
             },
             signer,
           );
-          const serial = parseSerial(cert.serialNumber);
-          await store.putCert({ serial, certificate: certPem(cert), issuerId: issuer.id, notAfter });
+          await store.putCert({ serial, certificate: pem, issuerId: issuer.id, notAfter });
           return {
             data: {
-              certificate: certPem(cert),
+              certificate: pem,
               issuing_ca: issuer.certificate,
               ca_chain: issuerChain(issuer),
               serial_number: colonSerial(serial),

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { rejectsVault } from '../../framework/engine-harness.js';
-import { spkiDer, subjectKeyId } from './keys.js';
 import { PkiCache } from './pki-cache.js';
 import { dataOf, mountPki, str } from './pki-test-kit.js';
 import { x509 } from './x509.js';
@@ -100,12 +98,3 @@ describe('pki issuance caches', () => {
   });
 });
 
-describe('subjectKeyId', () => {
-  for (const [type, options] of [['ec', { namedCurve: 'P-384' }], ['rsa', { modulusLength: 1024 }], ['ed25519', {}]] as const) {
-    it(`matches @peculiar/x509's identifier for ${type} keys`, async () => {
-      const { publicKey } = generateKeyPairSync(type as 'ec', options as { namedCurve: string });
-      const expected = await x509.SubjectKeyIdentifierExtension.create(spkiDer(publicKey));
-      assert.equal(subjectKeyId(publicKey), expected.keyId);
-    });
-  }
-});

@@ -4,11 +4,12 @@ import { deepFreeze, RecordCache } from '../../framework/record-cache.js';
  * Decoded PKI records kept in memory per mount view: keys, issuers, roles, `config/issuers` and
  * `config/urls` — the five records every `issue/:role` read, each a storage get, an AES-GCM
  * decrypt and a JSON parse — plus what is derived from them at a cost (the parsed issuer
- * certificate and its imported signing key, prebuilt extensions; see issuer-cache.ts).
+ * certificate and its imported signing key, prebuilt extensions; see issuer-signer.ts).
  *
- * Trade-off: the issuer's private key then sits in the heap as a non-extractable CryptoKey for
- * as long as the mount is unsealed, as the SSH engine's CA key does (ca-store.ts); the cache is
- * memory only, bounded, and dropped when the engine closes (seal, unmount).
+ * Trade-off: the issuer's private key then sits in the heap, as a Node key object (certificates)
+ * and a non-extractable CryptoKey (CRLs), for as long as the mount is unsealed, as the SSH
+ * engine's CA key does (ca-store.ts); the cache is memory only, bounded, and dropped when the
+ * engine closes (seal, unmount).
  *
  * Coherence (framework/record-cache.ts) without write locks: writers invalidate before and
  * after the storage write (the next reader refills from storage), so two concurrent writes of

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { invalidRequest } from '../../errors.js';
 import { generateRsaKeyPair } from '../../keygen/key-generator.js';
@@ -125,9 +125,14 @@ export async function generateVersion(type: KeyType, nowMs: number, keySize?: nu
       return { ...base, key, hmacKey: key };
     }
     case 'ed25519': {
-      const { privateKey, publicKey } = await generatePair('ed25519');
-      const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
-      const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+      // Both halves as JWKs straight from the generation job: exporting a freshly generated key
+      // object as a JWK can deadlock Node 20 (see engines/pki/keys.ts, generateKeyPair).
+      const { privateKey, publicKey } = (await generatePair('ed25519', {
+        publicKeyEncoding: { format: 'jwk' },
+        privateKeyEncoding: { format: 'jwk' },
+      })) as unknown as { privateKey: JsonWebKey; publicKey: JsonWebKey };
+      const seed = Buffer.from(privateKey.d ?? '', 'base64url');
+      const pub = Buffer.from(publicKey.x ?? '', 'base64url');
       return { ...base, key: Buffer.concat([seed, pub]).toString('base64'), publicKey: pub.toString('base64') };
     }
     case 'ecdsa':
