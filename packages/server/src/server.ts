@@ -15,6 +15,7 @@ import { sshEngine } from './engines/ssh/index.js';
 import { transitEngine } from './engines/transit/index.js';
 import { pkiEngine } from './engines/pki/index.js';
 import { databaseEngine } from './engines/database/index.js';
+import { PasswordPolicyStore } from './password-policies/password-policy-store.js';
 import type { Clock, EngineFactory, Logger, MountEntry } from './framework/engine.js';
 import { RouteTable } from './framework/route-table.js';
 import { createHttpServer } from './http/create-http-server.js';
@@ -143,7 +144,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   registry.register('ssh', 'secrets', sshEngine);
   registry.register('transit', 'secrets', transitEngine);
   registry.register('pki', 'secrets', pkiEngine);
-  registry.register('database', 'secrets', databaseEngine);
+  // The engine reads named password policies (sys/policies/password) from the system view.
+  registry.register('database', 'secrets', databaseEngine(new PasswordPolicyStore(barrier.view('sys/'))));
   registry.register('token', 'auth', (ctx) => tokenEngine(pendingStore!)(ctx));
   registry.register('userpass', 'auth', userpassEngine);
   registry.register('approle', 'auth', approleEngine);

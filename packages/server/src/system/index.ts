@@ -1,4 +1,5 @@
 import type { Clock, EngineSpec, PathSpec } from '../framework/engine.js';
+import { passwordPolicyPaths } from '../password-policies/path-password-policies.js';
 import type { MountTable } from '../router/mount-table.js';
 import { healthPaths, type HaHealth } from './path-health.js';
 import { internalUiPaths } from './path-internal-ui.js';
@@ -33,6 +34,7 @@ export function systemEngine(deps: SystemDeps): EngineSpec {
       ...keyPaths(deps.lifecycle),
       ...mountPaths(deps.mounts),
       ...internalUiPaths(deps.mounts),
+      ...passwordPolicyPaths(),
       ...(deps.extraPaths ?? []),
     ],
     unauthenticated: [

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { MapStore } from '../../framework/engine-harness.js';
+import { PasswordPolicyStore } from '../../password-policies/password-policy-store.js';
+import { PrefixView } from '../../storage/storage-view.js';
 
 /**
  * Real databases for the engine's tests, on loopback only. Under `CI=true` a missing database is
@@ -164,3 +167,6 @@ export class TcpProxy {
     if (server) await new Promise((r) => server.close(() => r(null)));
   }
 }
+
+/** A password policy store on its own in-memory system view, for an engine mounted without a vault (tier 1). */
+export const testPasswordPolicies = (): PasswordPolicyStore => new PasswordPolicyStore(new PrefixView(new MapStore(), 'sys/'));

@@ -1,7 +1,7 @@
 import { invalidRequest, VaultError } from '../../errors.js';
 import type { Clock, EngineRequest, LeaseHandlers, Logger, SecretLease } from '../../framework/engine.js';
+import type { PasswordSource } from '../../password-policies/password-policy-store.js';
 import { type Connections, databaseFailure } from './connections.js';
-import { generatePassword } from './password-generator.js';
 import { formatExpiration } from './plugin.js';
 import { roleAllowed } from './records.js';
 import { renderStatements } from './sql-template.js';
@@ -27,8 +27,17 @@ interface CredsInternal {
   renew_statements: string[];
 }
 
-/** Issues a user for role `roleName` (`GET creds/:name`). */
-export async function issueCredentials(conns: Connections, clock: Clock, req: EngineRequest<{ name: string; ttl?: number | undefined }>) {
+/**
+ * Issues a user for role `roleName` (`GET creds/:name`). Its password comes from the role's
+ * `credential_config.password_policy`, else the connection's `password_policy`, else the
+ * default policy, as in Vault.
+ */
+export async function issueCredentials(
+  conns: Connections,
+  passwords: PasswordSource,
+  clock: Clock,
+  req: EngineRequest<{ name: string; ttl?: number | undefined }>,
+) {
   const roleName = req.data.name;
   const role = await conns.records.role(roleName);
   if (!role) throw invalidRequest(`unknown role: \`${roleName}\``);
@@ -55,7 +64,7 @@ export async function issueCredentials(conns: Connections, clock: Clock, req: En
   const template = conns.usernameTemplate(config, plugin);
   const username = template.render({ RoleName: roleName, DisplayName: req.auth?.displayName || 'token' }, now).slice(0, plugin.maxUsernameLength);
   if (username === '') throw invalidRequest('`username_template` produced an empty username');
-  const password = generatePassword();
+  const password = await passwords.generate(role.password_policy || config.password_policy);
   const values = { name: username, username, password, expiration: formatExpiration(now + ttl * 1000) };
   const statements = renderStatements(role.creation_statements, values, plugin.lexicon);
   const host = plugin.accountHost(role.creation_statements) ?? '%';

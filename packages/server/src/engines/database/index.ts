@@ -1,4 +1,5 @@
 import type { EngineContext, EngineFactory, EngineSpec } from '../../framework/engine.js';
+import type { PasswordSource } from '../../password-policies/password-policy-store.js';
 import { Connections } from './connections.js';
 import { CREDS, credsLeaseHandlers } from './dynamic-creds.js';
 import { pathConfig, pathConfigList, pathReset, pathRotateRoot } from './path-config.js';
@@ -17,29 +18,34 @@ import { StaticRotation } from './static-rotation.js';
  * also drops the cached connection and role records (`Records`, `RecordCache`);
  * user DDL is serialised per connection (see `Connections`). Static roles rotate from
  * `periodic()`, which the scheduler calls once a minute on the active node.
+ *
+ * Passwords come from `passwords`: the named policies of `sys/policies/password` (the composition
+ * root hands in the system's store, as Vault hands plugins its system view), or the default.
  */
-export const databaseEngine: EngineFactory = async (ctx: EngineContext): Promise<EngineSpec> => {
-  const conns = new Connections(new Records(ctx.storage), ctx.log);
-  const rotation = new StaticRotation(conns, ctx.clock, ctx.log);
-  return {
-    kind: 'secrets',
-    paths: [
-      pathConfigList(conns),
-      pathConfig(conns, ctx.log),
-      pathReset(conns),
-      pathRotateRoot(conns),
-      pathRoleList(conns.records),
-      pathRoles(conns.records),
-      pathCreds(conns, ctx.clock),
-      pathStaticRoleList(conns),
-      pathStaticRoles(conns, rotation, ctx.clock),
-      pathStaticCreds(conns, ctx.clock),
-      pathRotateRole(rotation),
-    ],
-    leases: { [CREDS]: credsLeaseHandlers(conns, ctx.clock, ctx.log) },
-    periodic: async () => {
-      await rotation.rotateDue();
-    },
-    close: () => conns.closeAll(),
+export function databaseEngine(passwords: PasswordSource): EngineFactory {
+  return async (ctx: EngineContext): Promise<EngineSpec> => {
+    const conns = new Connections(new Records(ctx.storage), ctx.log);
+    const rotation = new StaticRotation(conns, passwords, ctx.clock, ctx.log);
+    return {
+      kind: 'secrets',
+      paths: [
+        pathConfigList(conns),
+        pathConfig(conns, ctx.log),
+        pathReset(conns),
+        pathRotateRoot(conns, passwords),
+        pathRoleList(conns.records),
+        pathRoles(conns.records),
+        pathCreds(conns, passwords, ctx.clock),
+        pathStaticRoleList(conns),
+        pathStaticRoles(conns, rotation, ctx.clock),
+        pathStaticCreds(conns, ctx.clock),
+        pathRotateRole(rotation),
+      ],
+      leases: { [CREDS]: credsLeaseHandlers(conns, ctx.clock, ctx.log) },
+      periodic: async () => {
+        await rotation.rotateDue();
+      },
+      close: () => conns.closeAll(),
+    };
   };
-};
+}

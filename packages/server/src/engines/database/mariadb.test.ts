@@ -6,7 +6,7 @@ import mysql from 'mysql2/promise';
 import { mountEngine, type EngineHarness } from '../../framework/engine-harness.js';
 import { body, devVault, send } from '../../pipeline/pipeline-test-kit.js';
 import type { Vault } from '../../server.js';
-import { mariadbAvailable, mysqlLogin } from './db-test-support.js';
+import { mariadbAvailable, mysqlLogin, testPasswordPolicies } from './db-test-support.js';
 import { databaseEngine } from './index.js';
 
 /**
@@ -67,7 +67,7 @@ after(async () => {
 describe('database engine on MariaDB through the pipeline', { skip }, () => {
   let vault: Vault;
   before(async () => {
-    vault = await devVault([{ type: 'database', kind: 'secrets', factory: databaseEngine }]);
+    vault = await devVault();
     await send(vault, 'update', 'sys/mounts/database', { body: { type: 'database' } });
     const res = await send(vault, 'update', 'database/config/my', { body: ENGINE_CONFIG });
     assert.equal(res.status, 204, JSON.stringify(res.body));
@@ -122,7 +122,7 @@ describe('database engine on MariaDB through the pipeline', { skip }, () => {
 describe('static roles and rotate-root on MariaDB', { skip }, () => {
   let h: EngineHarness;
   before(async () => {
-    h = await mountEngine(databaseEngine, { path: 'database/', type: 'database' });
+    h = await mountEngine(databaseEngine(testPasswordPolicies()), { path: 'database/', type: 'database' });
     await h.send('update', 'config/my', ENGINE_CONFIG);
   });
   after(() => h?.engine.close?.());

@@ -1,9 +1,9 @@
 import { invalidRequest, VaultError } from '../../errors.js';
 import { definePath, type Logger } from '../../framework/engine.js';
+import type { PasswordSource } from '../../password-policies/password-policy-store.js';
 import type { FieldValues } from '../../framework/fields.js';
 import { configResource } from './cedar-resource.js';
 import { connect, type Connections, databaseFailure, type OpenConnection, pluginFor } from './connections.js';
-import { generatePassword } from './password-generator.js';
 import type { DbConfig } from './records.js';
 import { renderStatements } from './sql-template.js';
 import { statementList, statementsField } from './statements-field.js';
@@ -22,7 +22,7 @@ const configFields = {
   verify_connection: { type: 'bool', description: 'Connect before saving (default true).', default: true },
   allowed_roles: { type: 'strings', description: 'Roles that may use this connection; `*` for any, globs allowed.' },
   root_rotation_statements: statementsField('Statements rotate-root runs; `{{username}}`, `{{password}}`.'),
-  password_policy: { type: 'string', description: 'Named password policy (not supported yet: leave empty).' },
+  password_policy: { type: 'string', description: 'Named password policy (`sys/policies/password/<name>`) for the passwords this connection sets; empty for the default policy.' },
   connection_url: { type: 'string', description: 'URL or DSN with `{{username}}`/`{{password}}`.', sensitive: true },
   username: { type: 'string', description: 'The engine\'s database user.' },
   password: { type: 'string', description: 'The engine\'s database password; never returned.', sensitive: true },
@@ -39,9 +39,6 @@ async function writeConfig(conns: Connections, log: Logger, d: ConfigValues, raw
   const pluginName = d.plugin_name ?? existing?.plugin_name;
   if (!pluginName) throw invalidRequest('`plugin_name` must be provided');
   pluginFor(pluginName);
-  if (d.password_policy) {
-    throw invalidRequest('named password policies are not supported yet: leave `password_policy` empty to use the default policy');
-  }
   const config: DbConfig = {
     plugin_name: pluginName,
     plugin_version: d.plugin_version ?? existing?.plugin_version ?? '',
@@ -51,7 +48,8 @@ async function writeConfig(conns: Connections, log: Logger, d: ConfigValues, raw
     allowed_roles: d.allowed_roles ?? existing?.allowed_roles ?? [],
     max_open_connections: d.max_open_connections ?? existing?.max_open_connections ?? 4,
     verify_connection: d.verify_connection,
-    password_policy: '',
+    // Not looked up here: like Vault, an unknown name fails when a password is generated.
+    password_policy: d.password_policy ?? existing?.password_policy ?? '',
     username_template: d.username_template ?? existing?.username_template ?? '',
     root_rotation_statements:
       statementList(raw['root_rotation_statements'], 'root_rotation_statements') ?? existing?.root_rotation_statements ?? [],
@@ -179,7 +177,7 @@ export function pathReset(conns: Connections) {
   });
 }
 
-export function pathRotateRoot(conns: Connections) {
+export function pathRotateRoot(conns: Connections, passwords: PasswordSource) {
   return definePath({
     pattern: 'rotate-root/:name',
     fields: { name: { type: 'string', description: 'Name of the connection.', required: true } },
@@ -198,7 +196,7 @@ export function pathRotateRoot(conns: Connections) {
             } catch (err) {
               throw databaseFailure('unable to rotate root credentials', err);
             }
-            const password = generatePassword();
+            const password = await passwords.generate(config.password_policy);
             const templates = config.root_rotation_statements.length > 0 ? config.root_rotation_statements : conn.plugin.defaultRootRotationStatements;
             const statements = renderStatements(templates, { name: config.username, username: config.username, password }, conn.plugin.lexicon);
             // INVARIANT: the new password is in storage before the database accepts it.

@@ -1,4 +1,5 @@
 import type { Clock } from '../../framework/engine.js';
+import type { PasswordSource } from '../../password-policies/password-policy-store.js';
 import { definePath } from '../../framework/engine.js';
 import { roleResource } from './cedar-resource.js';
 import type { Connections } from './connections.js';
@@ -12,7 +13,7 @@ import { issueCredentials } from './dynamic-creds.js';
  * (`when { context.ttl <= duration("1h") }`). Without it the role's default_ttl (else the
  * mount's) applies, and the authorizer judges the mount default — fail closed.
  */
-export function pathCreds(conns: Connections, clock: Clock) {
+export function pathCreds(conns: Connections, passwords: PasswordSource, clock: Clock) {
   return definePath({
     pattern: 'creds/:name',
     fields: {
@@ -21,7 +22,7 @@ export function pathCreds(conns: Connections, clock: Clock) {
     },
     authz: (req) => ({ action: 'generate', resource: roleResource(req.mount, req.data.name) }),
     operations: {
-      read: { summary: 'Generate credentials for a role.', handle: (req) => issueCredentials(conns, clock, req) },
+      read: { summary: 'Generate credentials for a role.', handle: (req) => issueCredentials(conns, passwords, clock, req) },
     },
     help: { synopsis: 'Request database credentials for a role; they are dropped when the lease ends.' },
   });

@@ -1,6 +1,7 @@
 import { invalidRequest, VaultError } from '../../errors.js';
 import { definePath } from '../../framework/engine.js';
 import { roleResource } from './cedar-resource.js';
+import { credentialConfigField, credentialConfigResponse, passwordPolicyFrom } from './credential-config.js';
 import type { Records, RoleRecord } from './records.js';
 import { statementList, statementsField } from './statements-field.js';
 
@@ -23,7 +24,7 @@ export function pathRoles(records: Records) {
       default_ttl: { type: 'duration', description: 'Lease TTL (default: the mount\'s).' },
       max_ttl: { type: 'duration', description: 'Longest lease (default: the mount\'s).' },
       credential_type: { type: 'string', description: 'Only `password` is supported.', allowed: ['password'] },
-      credential_config: { type: 'map', description: 'Accepted for compatibility; passwords use the default policy.' },
+      credential_config: credentialConfigField,
     },
     authz: (req) => ({
       action: req.operation === 'read' ? 'read' : req.operation === 'delete' ? 'delete' : 'configure',
@@ -36,7 +37,8 @@ export function pathRoles(records: Records) {
         async handle(req) {
           const role = await records.role(req.data.name);
           if (!role) throw new VaultError('not_found', '');
-          return { data: { ...role, credential_type: 'password', credential_config: {} } };
+          const { password_policy, ...shown } = role;
+          return { data: { ...shown, credential_type: 'password', ...credentialConfigResponse(password_policy) } };
         },
       },
       update: {
@@ -53,6 +55,7 @@ export function pathRoles(records: Records) {
             renew_statements: list('renew_statements'),
             default_ttl: d.default_ttl ?? existing?.default_ttl ?? 0,
             max_ttl: d.max_ttl ?? existing?.max_ttl ?? 0,
+            password_policy: passwordPolicyFrom(req.raw['credential_config']) ?? existing?.password_policy ?? '',
           };
           if (role.db_name === '') throw invalidRequest('`db_name` must be provided');
           if (role.creation_statements.length === 0) throw invalidRequest('`creation_statements` must be provided');

@@ -3,6 +3,7 @@ import type { Clock } from '../../framework/engine.js';
 import { definePath } from '../../framework/engine.js';
 import { roleResource } from './cedar-resource.js';
 import type { Connections } from './connections.js';
+import { credentialConfigField, credentialConfigResponse, passwordPolicyFrom } from './credential-config.js';
 import { roleAllowed, type StaticRoleRecord } from './records.js';
 import { nextRotation, parseSchedule, type StaticRotation } from './static-rotation.js';
 import { statementList, statementsField } from './statements-field.js';
@@ -29,6 +30,7 @@ export function pathStaticRoles(conns: Connections, rotation: StaticRotation, cl
       rotation_window: { type: 'duration', description: 'How long after a scheduled time rotation may still run (at least 1h).' },
       rotation_statements: statementsField('Statements that set the password: `{{name}}`, `{{password}}`.'),
       credential_type: { type: 'string', description: 'Only `password` is supported.', allowed: ['password'] },
+      credential_config: credentialConfigField,
     },
     authz: (req) => ({
       action: req.operation === 'read' ? 'read' : req.operation === 'delete' ? 'delete' : 'configure',
@@ -49,6 +51,7 @@ export function pathStaticRoles(conns: Connections, rotation: StaticRotation, cl
               ...rotationFields(role),
               last_vault_rotation: new Date(role.last_vault_rotation).toISOString(),
               credential_type: 'password',
+              ...credentialConfigResponse(role.password_policy),
             },
           };
         },
@@ -74,6 +77,7 @@ export function pathStaticRoles(conns: Connections, rotation: StaticRotation, cl
             password: existing?.password ?? '',
             last_vault_rotation: existing?.last_vault_rotation ?? 0,
             next_rotation: existing?.next_rotation ?? 0,
+            password_policy: passwordPolicyFrom(req.raw['credential_config']) ?? existing?.password_policy ?? '',
           };
           if (role.username === '') throw invalidRequest('`username` must be provided');
           if (role.db_name === '') throw invalidRequest('`db_name` must be provided');

@@ -9,7 +9,6 @@ import { parseServerConfig } from '../../config/server-config.js';
 import { body, devVault, send } from '../../pipeline/pipeline-test-kit.js';
 import { createVault, type Vault } from '../../server.js';
 import { pgLogin, startScramPostgres, TcpProxy } from './db-test-support.js';
-import { databaseEngine } from './index.js';
 
 /**
  * The database engine through the real pipeline against a real PostgreSQL 15 that enforces
@@ -19,7 +18,6 @@ import { databaseEngine } from './index.js';
 const cluster = await startScramPostgres();
 after(() => cluster?.stop());
 const skip = cluster ? false : 'PostgreSQL 15 binaries not available';
-const ENGINES = [{ type: 'database', kind: 'secrets' as const, factory: databaseEngine }];
 
 const CREATE = [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON granted TO "{{name}}"`];
 
@@ -63,7 +61,7 @@ describe('database engine on PostgreSQL through the pipeline', { skip }, () => {
   let vault: Vault;
   before(async () => {
     await sql('CREATE TABLE IF NOT EXISTS granted (x int); CREATE TABLE IF NOT EXISTS canary (x int); TRUNCATE granted; INSERT INTO granted VALUES (42)');
-    vault = await devVault(ENGINES);
+    vault = await devVault();
     assert.equal((await send(vault, 'update', 'sys/mounts/database', { body: { type: 'database' } })).status, 204);
     await configure(vault);
     const role = await send(vault, 'update', 'database/roles/readonly', { body: { db_name: 'pg', creation_statements: CREATE, default_ttl: '1h', max_ttl: '2h' } });
@@ -150,6 +148,33 @@ describe('database engine on PostgreSQL through the pipeline', { skip }, () => {
     const afterRenew = (await sql<{ v: Date }>('SELECT rolvaliduntil AS v FROM pg_roles WHERE rolname = $1', [res.data.username]))[0]!.v;
     assert.ok(afterRenew.getTime() - before.getTime() > 1700_000, 'valid-until moved by about 30 minutes');
     await send(vault, 'update', 'sys/leases/revoke', { body: { lease_id: res.lease_id } });
+  });
+
+  it('issues passwords from the connection\'s named password policy (sys/policies/password), which log in', async () => {
+    const policy = 'length = 30\nrule "charset" { charset = "abcdefghijklmnopqrstuvwxyz" }\nrule "charset" {\n  charset = "0123456789"\n  min-chars = 5\n}';
+    assert.equal((await send(vault, 'update', 'sys/policies/password/lower-digits', { body: { policy } })).status, 204);
+    await configure(vault, cluster!.port, undefined, { password_policy: 'lower-digits' });
+    assert.equal(body(await send(vault, 'read', 'database/config/pg')).data.password_policy, 'lower-digits');
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = body(await send(vault, 'read', 'database/creds/readonly'));
+        const { username, password } = res.data as { username: string; password: string };
+        assert.match(password, /^[a-z0-9]{30}$/);
+        assert.ok(password.replace(/\D/g, '').length >= 5, 'at least 5 digits');
+        assert.equal(await pgLogin(cluster!.port, username, password, 'SELECT x FROM granted'), true);
+        await send(vault, 'update', 'sys/leases/revoke', { body: { lease_id: res.lease_id } });
+      }
+      // Vault: a deleted (unknown) policy fails when a password is needed, with nothing created.
+      assert.equal((await send(vault, 'delete', 'sys/policies/password/lower-digits')).status, 204);
+      const users = async () => (await sql("SELECT 1 FROM pg_roles WHERE rolname LIKE 'v-root-readonly-%'")).length;
+      const before = await users();
+      const failed = await send(vault, 'read', 'database/creds/readonly');
+      assert.equal(failed.status, 500);
+      assert.deepEqual(body(failed).errors, ['failed to generate password: no password policy `lower-digits` found']);
+      assert.equal(await users(), before);
+    } finally {
+      await configure(vault, cluster!.port, undefined, { password_policy: '' });
+    }
   });
 
   it('drops a 3-second credential within 2 s after expiry without any call', async () => {
@@ -249,7 +274,7 @@ describe('database leases across a server restart', { skip }, () => {
   });
 
   it('revokes an outstanding lease on time after the restarted server is unsealed', { timeout: 30_000 }, async () => {
-    const first = await createVault({ config, engines: ENGINES });
+    const first = await createVault({ config });
     const initRes = await send(first, 'update', 'sys/init', { token: '', body: { secret_shares: 1, secret_threshold: 1 } });
     const init = JSON.parse(String(initRes.raw!.body)) as { keys: string[]; root_token: string };
     const key = init.keys[0]!;
@@ -262,7 +287,7 @@ describe('database leases across a server restart', { skip }, () => {
     const expiry = Date.now() + 5000;
     await first.close();
 
-    const second = await createVault({ config, engines: ENGINES });
+    const second = await createVault({ config });
     try {
       assert.equal((await send(second, 'update', 'sys/unseal', { token: '', body: { key } })).status, 200);
       assert.equal(await roleExists(res.data.username), true);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type EngineHarness, mountEngine, rejectsVault } from '../../framework/engine-harness.js';
-import { pgLogin, startScramPostgres } from './db-test-support.js';
+import { pgLogin, startScramPostgres, testPasswordPolicies } from './db-test-support.js';
 import { databaseEngine } from './index.js';
 
 /**
@@ -11,6 +11,7 @@ import { databaseEngine } from './index.js';
 const cluster = await startScramPostgres();
 after(() => cluster?.stop());
 const skip = cluster ? false : 'PostgreSQL 15 binaries not available';
+const policies = testPasswordPolicies();
 
 async function sql(text: string): Promise<void> {
   const c = cluster!.admin();
@@ -24,7 +25,7 @@ describe('static roles and rotate-root on PostgreSQL', { skip }, () => {
     // A dedicated engine user, not the superuser: CREATEROLE is what the engine needs.
     await sql(`CREATE ROLE sv_admin LOGIN CREATEROLE PASSWORD 'initial-admin-pw'; CREATE ROLE app_static LOGIN PASSWORD 'before-vault'`);
     await sql('GRANT pg_signal_backend TO sv_admin');
-    h = await mountEngine(databaseEngine, { path: 'database/', type: 'database' });
+    h = await mountEngine(databaseEngine(policies), { path: 'database/', type: 'database' });
     await h.send('update', 'config/pg', {
       plugin_name: 'postgresql-database-plugin',
       connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${cluster!.port}/postgres`,
@@ -92,8 +93,56 @@ describe('static roles and rotate-root on PostgreSQL', { skip }, () => {
     await h.engine.leases!['creds']!.revoke(creds!.secret!.internal); // idempotent
   });
 
-  it('refuses named password policies and roles not in allowed_roles', async () => {
-    await rejectsVault(h.send('update', 'config/pg', { password_policy: 'strong' }), 400, /password policies/);
+  it('sets passwords from the named policy of the role, else of the connection: rotate-root, static roles, creds', async () => {
+    await policies.put('lower-digits', 'length = 30\nrule "charset" { charset = "abcdefghijklmnopqrstuvwxyz" }\nrule "charset" {\n charset = "0123456789"\n min-chars = 5\n}');
+    await policies.put('upper', 'length = 24\nrule "charset" { charset = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" }');
+    const lowerDigits = (pw: unknown) => typeof pw === 'string' && /^[a-z0-9]{30}$/.test(pw) && pw.replace(/\D/g, '').length >= 5;
+    await h.send('update', 'config/pg', { password_policy: 'lower-digits' });
+    assert.equal((await h.send('read', 'config/pg'))!.data!['password_policy'], 'lower-digits');
+    await h.send('update', 'rotate-root/pg');
+    const creds = (await h.send('read', 'creds/dyn'))!;
+    assert.ok(lowerDigits(creds.data!['password']), 'the connection\'s policy, and the rotated engine password works');
+    assert.equal(await pgLogin(cluster!.port, String(creds.data!['username']), String(creds.data!['password'])), true);
+    await h.engine.leases!['creds']!.revoke(creds.secret!.internal);
+
+    await h.send('update', 'rotate-role/app');
+    const rotated = String((await h.send('read', 'static-creds/app'))!.data!['password']);
+    assert.ok(lowerDigits(rotated));
+    assert.equal(await pgLogin(cluster!.port, 'app_static', rotated), true);
+
+    await h.send('update', 'static-roles/app', { credential_config: { password_policy: 'upper' } });
+    assert.deepEqual((await h.send('read', 'static-roles/app'))!.data!['credential_config'], { password_policy: 'upper' });
+    await h.send('update', 'rotate-role/app');
+    const upper = String((await h.send('read', 'static-creds/app'))!.data!['password']);
+    assert.match(upper, /^[A-Z]{24}$/, 'the role\'s policy wins');
+    assert.equal(await pgLogin(cluster!.port, 'app_static', upper), true);
+
+    await h.send('update', 'roles/dyn', { credential_config: ['password_policy=upper'] });
+    const roleCreds = (await h.send('read', 'creds/dyn'))!;
+    assert.match(String(roleCreds.data!['password']), /^[A-Z]{24}$/);
+    await h.engine.leases!['creds']!.revoke(roleCreds.secret!.internal);
+    await h.send('update', 'roles/dyn', { credential_config: {} });
+    assert.equal((await h.send('read', 'roles/dyn'))!.data!['credential_config'], undefined, 'cleared, and omitted as in Vault');
+    await rejectsVault(h.send('update', 'roles/dyn', { credential_config: { password_polcy: 'upper' } }), 400, /unknown key `password_polcy`/);
+  });
+
+  it('accepts an unknown policy name, and fails at generation time without changing anything, as Vault', async () => {
+    await h.send('update', 'config/pg', { password_policy: 'no-such-policy' });
+    await rejectsVault(h.send('update', 'rotate-root/pg'), 500, 'failed to generate password: no password policy `no-such-policy` found');
+    await rejectsVault(h.send('read', 'creds/dyn'), 500, /no password policy `no-such-policy`/);
+    const before = (await h.send('read', 'static-creds/app'))!.data!['password'];
+    await h.send('update', 'static-roles/app', { credential_config: {} });
+    await rejectsVault(h.send('update', 'rotate-role/app'), 500, /no password policy/);
+    assert.equal((await h.send('read', 'static-creds/app'))!.data!['password'], before);
+    assert.equal(await pgLogin(cluster!.port, 'app_static', String(before)), true);
+    await h.send('update', 'config/pg', { password_policy: '' });
+    const creds = (await h.send('read', 'creds/dyn'))!;
+    assert.match(String(creds.data!['password']), /^[A-Za-z0-9-]{20}$/, 'the default policy again');
+    assert.equal(await pgLogin(cluster!.port, String(creds.data!['username']), String(creds.data!['password'])), true, 'the engine password survived');
+    await h.engine.leases!['creds']!.revoke(creds.secret!.internal);
+  });
+
+  it('refuses roles not in allowed_roles', async () => {
     await h.send('update', 'roles/other', { db_name: 'pg', creation_statements: 'SELECT 1' });
     await rejectsVault(h.send('read', 'creds/other'), 400, /not an allowed role/);
   });

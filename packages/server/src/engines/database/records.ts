@@ -11,6 +11,7 @@ export interface DbConfig {
   allowed_roles: string[];
   max_open_connections: number;
   verify_connection: boolean;
+  /** A named password policy (`sys/policies/password/<name>`); '' for the default policy. */
   password_policy: string;
   username_template: string;
   root_rotation_statements: string[];
@@ -30,6 +31,8 @@ export interface RoleRecord {
   renew_statements: string[];
   default_ttl: number;
   max_ttl: number;
+  /** `credential_config.password_policy`; overrides the connection's. Absent in older records. */
+  password_policy?: string;
 }
 
 /** A static role (`static-roles/:name`), stored at `static-role/<name>`. Times in Unix ms. */
@@ -43,6 +46,8 @@ export interface StaticRoleRecord {
   password: string;
   last_vault_rotation: number;
   next_rotation: number;
+  /** `credential_config.password_policy`; overrides the connection's. Absent in older records. */
+  password_policy?: string;
   /** Written before a rotation reaches the database (see DbConfig.pending_password). */
   pending_password?: string;
 }

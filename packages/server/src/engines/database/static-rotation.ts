@@ -1,8 +1,8 @@
 import { Cron } from 'croner';
 import { invalidRequest, VaultError } from '../../errors.js';
 import type { Clock, Logger } from '../../framework/engine.js';
+import type { PasswordSource } from '../../password-policies/password-policy-store.js';
 import { type Connections, databaseFailure } from './connections.js';
-import { generatePassword } from './password-generator.js';
 import type { StaticRoleRecord } from './records.js';
 import { renderStatements } from './sql-template.js';
 
@@ -31,6 +31,7 @@ export function nextRotation(role: Pick<StaticRoleRecord, 'rotation_period' | 'r
 export class StaticRotation {
   constructor(
     private readonly conns: Connections,
+    private readonly passwords: PasswordSource,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
@@ -64,7 +65,8 @@ export class StaticRotation {
       } catch (err) {
         throw databaseFailure('unable to connect to the database', err);
       }
-      const password = generatePassword();
+      // The role's credential_config policy, else the connection's, else the default (as Vault).
+      const password = await this.passwords.generate(role.password_policy || (await this.conns.config(role.db_name)).password_policy);
       const templates = role.rotation_statements.length > 0 ? role.rotation_statements : conn.plugin.defaultRotationStatements;
       const statements = renderStatements(templates, { name: role.username, username: role.username, password }, conn.plugin.lexicon);
       // INVARIANT: the new password is in storage before the database accepts it.
