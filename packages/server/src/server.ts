@@ -41,6 +41,10 @@ import { capabilitiesPaths, type TokenLookup } from './system/path-capabilities.
 import { explainPaths } from './system/path-explain.js';
 import { policyPaths, policyView } from './system/path-policies.js';
 import { metricsPaths } from './system/path-metrics.js';
+import { quotaPaths } from './quotas/path-quotas.js';
+import { QuotaTable } from './quotas/quota-table.js';
+import { AuditedHeaders } from './audit/request-headers.js';
+import { requestHeaderPaths } from './audit/request-headers-paths.js';
 import { createLifecycle } from './lifecycle-adapter.js';
 import { createTokenService } from './token-service.js';
 import { ResponseWrapper } from './wrapping/response-wrapper.js';
@@ -120,6 +124,9 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const authorizer = new CedarAuthorizer({ log, clock });
   authorizer.warm();
   const audit = new AuditBroker();
+  // Loaded from the system view on unseal, dropped on seal, like the policies.
+  const quotas = new QuotaTable(clock);
+  const auditedHeaders = new AuditedHeaders();
   await audit.start(config.audit, { clock, log });
 
   // Everything below exists only while unsealed.
@@ -213,6 +220,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     const cubbyRoot = mounts.get('cubbyhole/')!.view;
     const wrapperImpl = new ResponseWrapper(store, cubbyRoot, clock);
     await audit.unseal(barrier.view('core/audit/'));
+    await quotas.load(barrier.view('sys/'));
+    await auditedHeaders.load(barrier.view('sys/'));
     services = {
       mounts,
       expiration,
@@ -237,6 +246,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     pendingIdentity = undefined;
     s?.expiration.stop();
     authorizer.policies.clear();
+    quotas.clear();
+    auditedHeaders.clear();
     await s?.mounts.close();
   };
 
@@ -304,6 +315,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
       ...explainPaths({ authorizer, resolve, tokens: () => tokenLookup }),
       ...auditPaths(audit, clock),
       ...metricsPaths(metrics),
+      ...quotaPaths(quotas, () => current().mounts),
+      ...requestHeaderPaths(auditedHeaders),
     ],
   });
   systemRoutes.table = new RouteTable(sysSpec);
@@ -314,6 +327,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     services: () => services,
     authorizer,
     audit,
+    quotas,
+    auditedHeaders,
     metrics,
     log,
     clock,

@@ -12,6 +12,13 @@ export interface AuditAuth {
   readonly principal: { readonly type: string; readonly id: string };
 }
 
+/** A request header an operator asked audit entries to record, with how to log it. */
+export interface AuditedHeader {
+  readonly values: readonly string[];
+  /** HMAC'd with each device's salt; always true for the headers that carry a token. */
+  readonly hmac: boolean;
+}
+
 /**
  * One audit event, as the pipeline hands it over, unredacted. It lives only in memory: each
  * device formats it with its own salt (entry-format.ts) before anything is written.
@@ -33,6 +40,8 @@ export interface AuditEvent {
   readonly nonHmacRequestKeys?: readonly string[];
   readonly nonHmacResponseKeys?: readonly string[];
   readonly wrapTtl?: number;
+  /** The configured request headers present (request-headers.ts), by lower-case name. */
+  readonly headers?: Readonly<Record<string, AuditedHeader>>;
   readonly decision?: AuthzDecision;
   /** The Cedar resource the request names (`secret/database/prod`, no API segment). */
   readonly resource?: string;

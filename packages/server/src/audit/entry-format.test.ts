@@ -122,4 +122,15 @@ describe('EntryFormatter', () => {
     assert.deepEqual(response.request, request.request);
     assert.equal((request.request as { data: { password: string } }).data.password, hmac(Buffer.alloc(32, 1), 'hunter2'));
   });
+
+  it('logs configured headers raw or HMAC’d — HMAC’d even under log_raw — and none while sealed', () => {
+    const salt = Buffer.alloc(32, 1);
+    const headers = { 'x-trace': { values: ['t-1'], hmac: false }, 'x-vault-token': { values: [TOKEN], hmac: true } };
+    for (const logRaw of [false, true]) {
+      const entry = JSON.parse(new EntryFormatter(salt, { hmacAccessor: true, logRaw }).format({ ...event('request'), headers }).body);
+      assert.deepEqual(entry.request.headers, { 'x-trace': ['t-1'], 'x-vault-token': [hmac(salt, TOKEN)] });
+    }
+    const sealed = JSON.parse(new EntryFormatter(undefined, { hmacAccessor: true, logRaw: false }).format({ ...event('request'), headers }).body);
+    assert.equal(sealed.request.headers, undefined);
+  });
 });

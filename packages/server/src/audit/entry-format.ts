@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isDeeplyFrozen } from '../framework/record-cache.js';
-import type { AuditAuth, AuditEvent, AuditResponseBody } from './audit-event.js';
+import type { AuditAuth, AuditedHeader, AuditEvent, AuditResponseBody } from './audit-event.js';
 
 /** How a device renders entries (Vault's device options `hmac_accessor` and `log_raw`). */
 export interface FormatOptions {
@@ -55,7 +55,8 @@ interface RequestPart {
 
 /**
  * Renders audit events as Vault's JSON entries (spec §2.5): every string value of request and
- * response data HMAC'd with the device's salt, tokens and accessors HMAC'd, headers dropped.
+ * response data HMAC'd with the device's salt, tokens and accessors HMAC'd, headers dropped
+ * except those configured in `sys/config/auditing/request-headers` (part of the request block).
  * Without a salt (the vault is sealed) nothing that would need hashing is written at all.
  *
  * Speed (issue 4): an entry is assembled from JSON fragments, and the fragments that repeat are
@@ -66,7 +67,7 @@ interface RequestPart {
  * value it hashes, so no memo can tell whether a guessed secret was seen before.
  *
  * INVARIANT: no string from request or response data, no token and no accessor reaches `body`
- * un-hashed unless `logRaw` is set.
+ * un-hashed unless `logRaw` is set; a token-carrying header (request-headers.ts) never does.
  */
 export class EntryFormatter {
   /** accessor → its rendered auth block; least recently used first. */
@@ -207,6 +208,7 @@ export class EntryFormatter {
       const skip = new Set((event.nonHmacRequestKeys ?? []).filter((k) => !event.sensitiveKeys?.includes(k)));
       json = `${json.slice(0, -1)},"data":${this.options.logRaw ? JSON.stringify(event.data) : this.hashedJson(event.data, skip)}}`;
     }
+    if (event.headers !== undefined && !sealed) json = `${json.slice(0, -1)},"headers":${this.headersJson(event.headers)}}`;
     if (event.wrapTtl !== undefined) json = `${json.slice(0, -1)},"wrap_ttl":${JSON.stringify(event.wrapTtl)}}`;
     const part = { json };
     if (pair !== undefined && event.type === 'request') {
@@ -214,6 +216,19 @@ export class EntryFormatter {
       this.requestMemo.set(pair, part);
     }
     return part;
+  }
+
+  /**
+   * Vault's `request.headers`: `{"name": ["value", …]}`. Headers configured with `hmac` are
+   * hashed even under `log_raw`, as Vault's GetHash does; the rest are logged as sent.
+   */
+  private headersJson(headers: Readonly<Record<string, AuditedHeader>>): string {
+    const out: Record<string, readonly string[]> = {};
+    for (const name in headers) {
+      const h = headers[name]!;
+      out[name] = h.hmac ? h.values.map((v) => this.hash(v)) : h.values;
+    }
+    return JSON.stringify(out);
   }
 
   /** The response block's fields after `status` and `mount_type`, each as `,"name":<json>`. */

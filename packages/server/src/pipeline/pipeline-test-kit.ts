@@ -21,6 +21,9 @@ export interface Call {
   query?: Record<string, string>;
   wrapTtl?: number;
   help?: boolean;
+  /** Lower-cased names, as the HTTP layer hands them over. */
+  headers?: Record<string, string>;
+  remoteAddress?: string;
 }
 
 /** Sends one logical request through the pipeline, as the HTTP layer would. */
@@ -33,8 +36,8 @@ export function send(vault: Vault, operation: HttpOperation, rawPath: string, ca
     body: call.body ?? {},
     ...(call.token !== undefined ? { token: call.token } : { token: ROOT }),
     ...(call.wrapTtl !== undefined && { wrapTtl: call.wrapTtl }),
-    remoteAddress: '127.0.0.1',
-    headers: {},
+    remoteAddress: call.remoteAddress ?? '127.0.0.1',
+    headers: call.headers ?? {},
     help: call.help ?? false,
   };
   return vault.pipeline.handle(req);

@@ -12,6 +12,7 @@ import type { PipelineDeps, RequestContext } from './request-context.js';
 import { route } from './stage-route.js';
 import { checkSealed } from './stage-sealed.js';
 import { checkStandby } from './stage-standby.js';
+import { checkQuota, withResponseHeaders } from './stage-quota.js';
 import { wrapIfAsked } from './stage-wrap.js';
 import type { RequestAuth } from '../framework/engine.js';
 import type { InternalPipeline, VaultRequest, VaultResponse } from './vault-request.js';
@@ -31,7 +32,7 @@ async function run(deps: PipelineDeps, req: VaultRequest, internal?: RequestAuth
   const ctx: RequestContext = { req, path: '', operation: req.operation, ...(internal && { auth: internal }) };
   const res = await stages(deps, ctx);
   deps.metrics?.recordRequest(ctx.operation, ctx.route?.mount.type, res.status, (performance.now() - started) / 1000);
-  return res;
+  return ctx.responseHeaders === undefined ? res : withResponseHeaders(res, ctx.responseHeaders);
 }
 
 async function stages(deps: PipelineDeps, ctx: RequestContext): Promise<VaultResponse> {
@@ -45,6 +46,8 @@ async function stages(deps: PipelineDeps, ctx: RequestContext): Promise<VaultRes
     ctx.path = normalisePath(req.rawPath); // 3
     if (ctx.operation === 'list' && !ctx.path.endsWith('/')) ctx.path += '/';
     route(deps, ctx); // 4
+    const limited = checkQuota(deps, ctx); // 4½: rate-limit quotas, before any token lookup
+    if (limited) return await limited;
     await authenticate(deps, ctx); // 5
     if (req.help) return help(ctx);
     const prepared = ctx.route?.spec ? await prepare(ctx) : undefined;

@@ -2,11 +2,13 @@ import type { AuthzDecision, Authorizer } from '../authz/authorizer.js';
 import type { RequestMetrics } from '../metrics/metrics.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import type { AuditRequestFields } from '../audit/audit-event.js';
+import type { AuditedHeaders } from '../audit/request-headers.js';
 import type { AuthIssue, Clock, EngineResponse, Logger, MountEntry, Operation, RequestAuth } from '../framework/engine.js';
 import type { Fields } from '../framework/fields.js';
 import type { PathSpec } from '../framework/engine.js';
 import type { RouteTable } from '../framework/route-table.js';
 import type { MountTable } from '../router/mount-table.js';
+import type { QuotaTable } from '../quotas/quota-table.js';
 import type { ExpirationManager } from '../leases/expiration-manager.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { EngineSpec } from '../framework/engine.js';
@@ -39,6 +41,8 @@ export interface RequestContext {
   leaseDuration?: number;
   /** What both of the request's audit events carry, gathered once (stage-audit.ts). */
   auditFields?: AuditRequestFields;
+  /** Headers for whatever response the request ends with (the rate-limit headers, stage-quota.ts). */
+  responseHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Token operations the pipeline needs; implemented by the token store. */
@@ -83,6 +87,10 @@ export interface PipelineDeps {
   /** Request counters and latency (Prometheus); absent where nobody scrapes. */
   readonly metrics?: RequestMetrics;
   readonly audit: AuditBroker;
+  /** Rate-limit quotas (stage 4½); absent where none can be defined. */
+  readonly quotas?: QuotaTable;
+  /** Request headers recorded in audit entries (`sys/config/auditing/request-headers`). */
+  readonly auditedHeaders?: AuditedHeaders;
   readonly log: Logger;
   readonly clock: Clock;
 }

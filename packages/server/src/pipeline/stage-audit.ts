@@ -49,17 +49,18 @@ function responseEvent(deps: PipelineDeps, ctx: RequestContext, out: VaultRespon
 
 /** An event; the request's fields are gathered once for its two events, which they mark as a pair. */
 function event(deps: PipelineDeps, ctx: RequestContext, type: AuditEvent['type']): AuditEvent {
-  const fields = (ctx.auditFields ??= requestFields(ctx));
+  const fields = (ctx.auditFields ??= requestFields(deps, ctx));
   // Spread last: V8 copies `{ ...o, k }` ≈ 15 × slower than `{ k, ...o }` (BENCHMARKS.md, issue 4).
   return { type, time: new Date(deps.clock.now()).toISOString(), pair: fields, ...fields };
 }
 
-function requestFields(ctx: RequestContext): AuditRequestFields {
+function requestFields(deps: PipelineDeps, ctx: RequestContext): AuditRequestFields {
   const req = ctx.req;
   const route = ctx.route;
   const a = ctx.auth;
   const fields = route?.spec?.fields;
   const config = route?.mount.config;
+  const headers = deps.auditedHeaders?.select(req.headers);
   return {
     requestId: req.id,
     operation: ctx.operation,
@@ -77,7 +78,8 @@ function requestFields(ctx: RequestContext): AuditRequestFields {
         principal: a.principal,
       },
     }),
-    // Headers are never recorded: X-Vault-Token and Authorization carry the raw token.
+    // Only the headers an operator configured; token-carrying ones are always HMAC'd.
+    ...(headers && { headers }),
     data: { ...req.query, ...req.body },
     ...(fields && { sensitiveKeys: Object.keys(fields).filter((k) => fields[k]!.sensitive) }),
     ...(config?.audit_non_hmac_request_keys && { nonHmacRequestKeys: config.audit_non_hmac_request_keys }),
