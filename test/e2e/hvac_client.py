@@ -78,6 +78,27 @@ except hvac.exceptions.Forbidden:
 client.auth.token.revoke(child)
 assert other.is_authenticated() is False
 
+# A batch token: never stored, sealed with the barrier's keyring, so it must outlive the key
+# rotation and the seal below. hvac sends renewable=True and num_uses=0 by default.
+reader = 'permit(principal in Role::"redis-reader", action == Action::"read", resource in Secret::"secret/app/cache");'
+client.adapter.put("/v1/sys/policies/cedar/redis-reader", json={"policy": reader})
+batch = client.auth.token.create(policies=["redis-reader"], ttl="1h", type="batch")["auth"]
+assert batch["client_token"].startswith("b.") and batch["accessor"] == "", batch
+assert batch["token_type"] == "batch" and batch["renewable"] is False, batch
+batch_client = hvac.Client(url=url, token=batch["client_token"])
+assert batch_client.auth.token.lookup_self()["data"]["type"] == "batch"
+assert batch_client.secrets.kv.v2.read_secret_version(path="app/cache/redis")["data"]["data"]["url"] == "redis://x"
+try:
+    batch_client.auth.token.renew_self()
+    raise AssertionError("a batch token was renewed")
+except hvac.exceptions.InvalidRequest:
+    pass
+try:
+    batch_client.secrets.kv.v2.read_secret_version(path="app/db")
+    raise AssertionError("a batch token read beyond its policy")
+except hvac.exceptions.Forbidden:
+    pass
+
 key_status = client.sys.get_encryption_key_status()
 assert key_status["term"] == 1, key_status
 client.sys.rotate_encryption_key()
@@ -90,4 +111,5 @@ client.sys.seal()
 assert client.sys.is_sealed() is True
 client.sys.submit_unseal_keys([keys[0], keys[2], keys[4]])
 assert kv.read_secret_version(path="app/cache/redis")["data"]["data"]["url"] == "redis://x"
+assert batch_client.secrets.kv.v2.read_secret_version(path="app/cache/redis")["data"]["data"]["url"] == "redis://x"
 print("hvac: all checks passed")

@@ -55,6 +55,9 @@ export function createLifecycle(deps: LifecycleDeps): SystemLifecycle & {
       };
     },
     rekeyCancel: async () => seal.rekeyCancel(),
+    rekeyVerifyStatus: async () => ({ ...(await seal.rekeyVerifyStatus()) }),
+    rekeyVerifyUpdate: async (key, nonce) => ({ ...(await seal.rekeyVerifyUpdate(key, nonce)) }),
+    rekeyVerifyRestart: async () => ({ ...(await seal.rekeyVerifyRestart()) }),
     generateRootInit: async () => ({ ...(await seal.generateRootInit()) }),
     generateRootStatus: async () => ({ ...(await seal.generateRootStatus()) }),
     generateRootUpdate: async (key, nonce) =>
@@ -62,5 +65,8 @@ export function createLifecycle(deps: LifecycleDeps): SystemLifecycle & {
     generateRootCancel: async () => seal.generateRootCancel(),
     rotate: () => barrier.rotate(),
     keyStatus: () => barrier.keyStatus(),
+    rotationConfig: () => barrier.rotationConfig(),
+    setRotationConfig: (config) => barrier.setRotationConfig(config),
+    checkAutoRotate: () => barrier.checkAutoRotate(),
   };
 }

@@ -41,6 +41,8 @@ import { capabilitiesPaths, type TokenLookup } from './system/path-capabilities.
 import { explainPaths } from './system/path-explain.js';
 import { policyPaths, policyView } from './system/path-policies.js';
 import { metricsPaths } from './system/path-metrics.js';
+import { InFlightRequests } from './system/in-flight-requests.js';
+import { nodeInfoPaths } from './system/path-node-info.js';
 import { quotaPaths } from './quotas/path-quotas.js';
 import { QuotaTable } from './quotas/quota-table.js';
 import { AuditedHeaders } from './audit/request-headers.js';
@@ -117,7 +119,14 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const rotationPolicies = parseRotationPolicies(config.rotation_policies);
   const backend = await createBackend(config.storage);
   // On HA storage only the active node re-encrypts old keyring terms (see reloadKeyring).
-  const barrier = new AesGcmBarrier(backend, { upgradeOnlyWhenActive: backend.haLock !== undefined });
+  const barrier = new AesGcmBarrier(backend, {
+    upgradeOnlyWhenActive: backend.haLock !== undefined,
+    onAutoRotate: ({ reason, term, error }) =>
+      error ? log.error('barrier: automatic key rotation failed', { reason, error: error.message }) : log.info('barrier: key rotated automatically', { reason, term }),
+  });
+  // What sys/leader, sys/ha-status and standbys call this node.
+  const apiAddr = config.api_addr ?? `${config.listener.tls_disable ? 'http' : 'https'}://${config.listener.address}`;
+  const inFlight = new InFlightRequests();
 
   // One authorizer and one audit broker for the process; the authorizer is warmed before the
   // first request (the Cedar WASM module stalls on first use).
@@ -188,7 +197,8 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     const expiration = new ExpirationManager(barrier.view('sys/expire/'), clock, log, (lease) =>
       mounts?.byUuid(lease.mountUuid)?.engine.leases?.[lease.secretType],
     );
-    const store = new TokenStore(barrier.view('sys/token/'), clock, {
+    // The barrier's keyring also seals batch tokens, which are never stored.
+    const store = new TokenStore(barrier.view('sys/token/'), clock, barrier, {
       // A revoked token takes its leases and its cubbyhole with it.
       onRevoke: async (entry) => {
         await expiration.revokeByToken(entry.hash);
@@ -256,7 +266,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const ha = backend.haLock
     ? new HaCoordinator({
         lock: backend.haLock,
-        apiAddr: config.api_addr ?? `${config.listener.tls_disable ? 'http' : 'https'}://${config.listener.address}`,
+        apiAddr,
         becomeActive: async () => {
           // The previous active node may have rotated the barrier key meanwhile.
           await barrier.reloadKeyring();
@@ -317,12 +327,14 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
       ...metricsPaths(metrics),
       ...quotaPaths(quotas, () => current().mounts),
       ...requestHeaderPaths(auditedHeaders),
+      ...nodeInfoPaths({ apiAddr, version: VERSION, clock, ...(ha && { ha }), inFlight }),
     ],
   });
   systemRoutes.table = new RouteTable(sysSpec);
   registry.register('system', 'secrets', async () => sysSpec);
 
-  const pipeline = createPipeline({
+  // Client requests are tracked for sys/in-flight-req while the pipeline runs them.
+  const pipeline = inFlight.track(createPipeline({
     system: { engine: sysSpec, routes: systemRoutes.table, mount: systemMount, view: systemView },
     services: () => services,
     authorizer,
@@ -333,7 +345,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     log,
     clock,
     ...(ha && { ha }),
-  });
+  }));
 
   rotation =
     rotationPolicies.length === 0

@@ -1,4 +1,5 @@
 import type { AuthIssue, MountEntry, RequestAuth } from './framework/engine.js';
+import { loginTokenType } from './framework/token-type.js';
 import type { TokenService } from './pipeline/request-context.js';
 import type { TokenStore } from './auth/token/token-store.js';
 import { authIssueFor, renderAuth } from './auth/token/token-response.js';
@@ -40,6 +41,8 @@ export function createTokenService(store: TokenStore): TokenService {
         ...(issue.entityId !== undefined && { entityId: issue.entityId }),
         ...(issue.principal !== undefined && { principal: issue.principal }),
         ...(issue.internal !== undefined && { internal: issue.internal }),
+        // The mount's `token_type` (sys/auth/:path/tune) against what the login's role asked for.
+        type: loginTokenType(mount.config.token_type, issue.tokenType),
       });
       void warnings;
       return { ...renderAuth(authIssueFor(token, entry)) };

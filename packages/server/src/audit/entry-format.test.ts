@@ -44,6 +44,28 @@ describe('EntryFormatter', () => {
     }
   });
 
+  it('logs a batch token as an HMAC and its missing accessor as empty, everywhere', () => {
+    const salt = Buffer.alloc(32, 1);
+    const f = new EntryFormatter(salt, { hmacAccessor: true, logRaw: false });
+    const batch = 'b.canary-batch-token';
+    const hash = 'a'.repeat(64);
+    const base = event('response');
+    const e: AuditEvent = {
+      ...base,
+      auth: { ...base.auth!, clientToken: batch, accessor: '', principal: { type: 'Token', id: hash } },
+      response: { kind: 'json', body: { auth: { client_token: batch, accessor: '' } } },
+    };
+    const body = f.format(e).body;
+    assert.ok(!body.includes(batch));
+    const entry = JSON.parse(body);
+    assert.equal(entry.auth.client_token, hmac(salt, batch));
+    assert.equal(entry.auth.accessor, '');
+    assert.equal(entry.request.client_token_accessor, '');
+    assert.equal(entry.auth.principal, `Token::"${hash}"`);
+    assert.equal(entry.response.auth.accessor, '');
+    assert.equal(entry.response.auth.client_token, hmac(salt, batch));
+  });
+
   it('forgets remembered hashes when the salt changes', () => {
     const f = new EntryFormatter(Buffer.alloc(32, 1), { hmacAccessor: true, logRaw: false });
     f.format(event('request'));

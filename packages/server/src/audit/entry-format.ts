@@ -143,6 +143,11 @@ export class EntryFormatter {
     return this.options.logRaw ? value : this.hash(value);
   }
 
+  /** An accessor as logged (`hmac_accessor`). A batch token has none: '' stays '', as in Vault. */
+  private loggedAccessor(value: string): string {
+    return value !== '' && this.options.hmacAccessor ? this.logged(value) : value;
+  }
+
   /**
    * The `auth` block and the logged token and accessor. Every entry carries them and every
    * request writes two entries, all for the same few tokens: remembered per accessor, four
@@ -157,8 +162,9 @@ export class EntryFormatter {
       return known;
     }
     const clientToken = known?.clientToken ?? this.logged(a.clientToken);
-    const accessor = known?.accessor ?? (this.options.hmacAccessor ? this.logged(a.accessor) : a.accessor);
-    // A token principal's id is its accessor: log it alike.
+    const accessor = known?.accessor ?? this.loggedAccessor(a.accessor);
+    // A token principal's id is its accessor: log it alike. (A batch token's is the token's
+    // salted hash, which gives nothing away, so it is logged as is.)
     const pid = a.principal.type === 'Token' && a.principal.id === a.accessor ? accessor : a.principal.id;
     const principal = `${a.principal.type}::"${pid}"`;
     const json = JSON.stringify({
@@ -256,7 +262,7 @@ export class EntryFormatter {
       field('auth', {
         ...a,
         client_token: typeof a['client_token'] === 'string' ? this.logged(a['client_token']) : a['client_token'],
-        accessor: typeof a['accessor'] === 'string' && this.options.hmacAccessor ? this.logged(a['accessor']) : a['accessor'],
+        accessor: typeof a['accessor'] === 'string' ? this.loggedAccessor(a['accessor']) : a['accessor'],
       });
     }
     if (isRecord(body['wrap_info'])) {
@@ -264,7 +270,7 @@ export class EntryFormatter {
       field('wrap_info', {
         ...w,
         token: typeof w['token'] === 'string' ? this.logged(w['token']) : w['token'],
-        accessor: typeof w['accessor'] === 'string' && this.options.hmacAccessor ? this.logged(w['accessor']) : w['accessor'],
+        accessor: typeof w['accessor'] === 'string' ? this.loggedAccessor(w['accessor']) : w['accessor'],
         ...(typeof w['wrapped_accessor'] === 'string' &&
           this.options.hmacAccessor && { wrapped_accessor: this.logged(w['wrapped_accessor']) }),
       });

@@ -1,6 +1,7 @@
 import { invalidRequest } from '../errors.js';
 import type { AuthIssue } from '../framework/engine.js';
 import type { FieldValues } from '../framework/fields.js';
+import { parseTokenTypeSetting, type TokenTypeSetting } from '../framework/token-type.js';
 import { validateCidrs } from './cidr.js';
 
 /**
@@ -23,7 +24,7 @@ export const tokenFields = {
   token_no_default_policy: { type: 'bool', description: 'Do not add the `default` policy to issued tokens.' },
   token_bound_cidrs: { type: 'strings', description: 'Client addresses (CIDR blocks) allowed to log in and use issued tokens.' },
   bound_cidrs: { type: 'strings', description: 'Deprecated: use `token_bound_cidrs`.' },
-  token_type: { type: 'string', description: '`service` or `default`; batch tokens are not supported.' },
+  token_type: { type: 'string', description: '`service`, `batch`, `default-batch` or `default`; the auth mount\'s `token_type` may override it.' },
 } as const;
 
 export type TokenFieldValues = FieldValues<typeof tokenFields>;
@@ -38,7 +39,8 @@ export interface TokenSettings {
   numUses: number;
   noDefaultPolicy: boolean;
   boundCidrs: string[];
-  tokenType: 'default' | 'service';
+  /** `default` (also written `default-service`) lets the mount's `token_type` decide. */
+  tokenType: 'default' | Exclude<TokenTypeSetting, 'default-service'>;
 }
 
 export const defaultTokenSettings = (): TokenSettings => ({
@@ -72,11 +74,14 @@ export function applyTokenFields(current: TokenSettings, d: Partial<TokenFieldVa
   if (d.token_no_default_policy !== undefined) next.noDefaultPolicy = d.token_no_default_policy;
   const cidrs = d.token_bound_cidrs ?? d.bound_cidrs;
   if (cidrs !== undefined) next.boundCidrs = validateCidrs('token_bound_cidrs', cidrs);
-  if (d.token_type !== undefined && d.token_type !== '') {
-    if (d.token_type === 'default' || d.token_type === 'default-service') next.tokenType = 'default';
-    else if (d.token_type === 'service') next.tokenType = 'service';
-    else if (d.token_type === 'batch' || d.token_type === 'default-batch') throw invalidRequest('batch tokens are not supported');
-    else throw invalidRequest(`invalid \`token_type\` value \`${d.token_type}\``);
+  if (d.token_type !== undefined) {
+    const type = parseTokenTypeSetting(d.token_type);
+    next.tokenType = type === 'default-service' ? 'default' : type;
+  }
+  // Vault's tokenutil: a batch token has no period and no use limit.
+  if (next.tokenType === 'batch' || next.tokenType === 'default-batch') {
+    if (next.period !== 0) throw invalidRequest('`token_type` cannot be `batch` or `default-batch` when set to generate periodic tokens');
+    if (next.numUses !== 0) throw invalidRequest('`token_type` cannot be `batch` or `default-batch` when set to generate tokens with limited use count');
   }
   if (next.maxTtl > 0 && next.ttl > next.maxTtl) throw invalidRequest('`token_ttl` cannot be greater than `token_max_ttl`');
   return next;
@@ -99,7 +104,9 @@ export function tokenSettingsData(s: TokenSettings): Record<string, unknown> {
 }
 
 /** The token part of a login result. The token service adds `default` unless told not to. */
-export function tokenAuth(s: TokenSettings): Pick<AuthIssue, 'policies' | 'ttl' | 'maxTtl' | 'explicitMaxTtl' | 'period' | 'numUses' | 'noDefaultPolicy' | 'renewable'> {
+export function tokenAuth(
+  s: TokenSettings,
+): Pick<AuthIssue, 'policies' | 'ttl' | 'maxTtl' | 'explicitMaxTtl' | 'period' | 'numUses' | 'noDefaultPolicy' | 'renewable' | 'tokenType'> {
   return {
     policies: [...s.policies],
     ttl: s.ttl,
@@ -109,6 +116,7 @@ export function tokenAuth(s: TokenSettings): Pick<AuthIssue, 'policies' | 'ttl' 
     numUses: s.numUses,
     noDefaultPolicy: s.noDefaultPolicy,
     renewable: true,
+    tokenType: s.tokenType,
   };
 }
 

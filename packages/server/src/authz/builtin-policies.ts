@@ -9,8 +9,9 @@
  *
  * The resources are exactly what the path declarations emit: `auth/token/*-self` (token engine,
  * `tokenResource`), `sys/capabilities-self`, `cubbyhole` (the cubbyhole engine's `<mount><path>`,
- * which is already private per token) and `sys/wrapping/lookup|unwrap` (action `update` for both
- * HTTP read and write, as `system/path-wrapping.ts` declares).
+ * which is already private per token), `sys/wrapping/lookup|unwrap` (action `update` for both
+ * HTTP read and write, as `system/path-wrapping.ts` declares) and `sys/tools/hash[/:algorithm]`
+ * (Vault's "general purpose tools", `system/path-tools.ts`).
  */
 export const ROOT_POLICY = 'root';
 export const DEFAULT_POLICY = 'default';
@@ -40,6 +41,8 @@ permit (
 permit (principal in Role::"default", action == Action::"update", resource == Secret::"sys/wrapping/lookup");
 @id("wrapping-unwrap")
 permit (principal in Role::"default", action == Action::"update", resource == Secret::"sys/wrapping/unwrap");
+@id("tools-hash")
+permit (principal in Role::"default", action == Action::"update", resource in Secret::"sys/tools/hash");
 `;
 
 export const WRAPPING_POLICY_TEXT = `// Built in: a response-wrapping token may look itself up and unwrap.

@@ -1,12 +1,22 @@
-import { invalidRequest, sealedError, VaultError } from '../errors.js';
+import { invalidRequest, sealedError, toVaultError, VaultError } from '../errors.js';
 import type { StorageBackend, StorageOp } from '../storage/storage-backend.js';
 import { assertStorageOp } from '../storage/storage-key.js';
 import { PrefixView, type RawStore, type StorageView } from '../storage/storage-view.js';
+import {
+  checkRotationConfig,
+  DEFAULT_ROTATION,
+  encodeRotation,
+  readRotation,
+  ROTATION_PATH,
+  rotationDue,
+  type KeyRotationConfig,
+  type StoredRotationState,
+} from './auto-rotation.js';
 import { decryptValue, DIRECT_TERM, encryptValue } from './envelope.js';
 import { KeyedLock } from './keyed-lock.js';
 import { KeyUpgrade } from './key-upgrade.js';
 import { Keyring } from './keyring.js';
-import { isReservedPath, KEYRING_PATH } from './reserved-paths.js';
+import { DETACHED_PREFIX, isReservedPath, KEYRING_PATH } from './reserved-paths.js';
 
 /** Optional collaborators of {@link AesGcmBarrier}. */
 export interface BarrierOptions {
@@ -14,6 +24,8 @@ export interface BarrierOptions {
   upgradeOnlyWhenActive?: boolean;
   /** Told when the background upgrade cannot re-encrypt a value; it skips the value and goes on. */
   onUpgradeError?: (key: string, err: VaultError) => void;
+  /** Told when an automatic rotation (`sys/rotate/config`) runs or fails. */
+  onAutoRotate?: (event: { reason: string; term?: number; error?: VaultError }) => void;
   /** Clock for key install times (tests). */
   now?: () => Date;
 }
@@ -22,8 +34,15 @@ export interface BarrierOptions {
 interface Unsealed {
   readonly rootKey: Uint8Array;
   keyring: Keyring;
-  /** Values encrypted under the active term since this node unsealed or rotated. */
+  /** Values encrypted under the active term: the count stored at ROTATION_PATH plus this node's since. */
   encryptions: number;
+  /** `encryptions` as last stored, so an idle vault does not rewrite it. */
+  persisted: number;
+  rotation: KeyRotationConfig;
+  /** `encryptions` beyond which a rotation is queued: `maxOperations`, or Infinity when disabled. */
+  rotateAfter: number;
+  /** An automatic rotation is queued or running. */
+  rotating: boolean;
 }
 
 /**
@@ -81,7 +100,7 @@ export class AesGcmBarrier implements RawStore {
     const root = Uint8Array.from(rootKey);
     const keyring = Keyring.create(this.now());
     await this.backend.batch([{ type: 'put', key: KEYRING_PATH, value: sealKeyring(root, keyring) }, ...alsoWrite]);
-    this.state = { rootKey: root, keyring, encryptions: 0 };
+    this.state = newState(root, keyring, { config: DEFAULT_ROTATION, encryptions: 0 });
   }
 
   /** Decrypts the keyring with `rootKey`; a no-op when already unsealed. */
@@ -104,13 +123,21 @@ export class AesGcmBarrier implements RawStore {
     } finally {
       plain.fill(0);
     }
+    let rotation: StoredRotationState;
+    try {
+      rotation = await readRotation(this.backend, keyring);
+    } catch (err) {
+      keyring.wipe();
+      root.fill(0);
+      throw err;
+    }
     if (!this.sealed) {
       // Another unseal won the race while we read; keep its state, drop ours.
       keyring.wipe();
       root.fill(0);
       return;
     }
-    this.state = { rootKey: root, keyring, encryptions: 0 };
+    this.state = newState(root, keyring, rotation);
     // An upgrade cut short by a seal or a restart resumes here (on HA, when the node becomes active).
     if (!this.options.upgradeOnlyWhenActive && keyring.upgradedTerm < keyring.activeTerm) this.upgrade.schedule();
   }
@@ -131,6 +158,8 @@ export class AesGcmBarrier implements RawStore {
     } finally {
       plain.fill(0);
     }
+    // The old active node may also have changed the rotation config and counted encryptions.
+    const rotation = await readRotation(this.backend, keyring);
     if (this.state !== s) {
       keyring.wipe();
       return;
@@ -138,6 +167,8 @@ export class AesGcmBarrier implements RawStore {
     // The old keyring holds a subset of the same keys; operations in flight may still use it,
     // so it is dropped, not wiped.
     s.keyring = keyring;
+    applyRotation(s, rotation.config);
+    s.encryptions = s.persisted = rotation.encryptions;
     if (keyring.upgradedTerm < keyring.activeTerm) this.upgrade.schedule();
   }
 
@@ -199,7 +230,7 @@ export class AesGcmBarrier implements RawStore {
         throw sealedError();
       }
       s.keyring = next;
-      s.encryptions = 0;
+      s.encryptions = s.persisted = 0;
       return { term: next.activeTerm, installTime: next.active.installTime.toISOString() };
     });
     this.upgrade.schedule();
@@ -211,11 +242,58 @@ export class AesGcmBarrier implements RawStore {
     return this.upgrade.done();
   }
 
+  /**
+   * Encrypts a value that is never stored — a batch token carries its own entry — in the stored
+   * format, under the active term. Its additional data is `core/detached/<context>`, a path the
+   * barrier refuses to write: no stored value decrypts as a detached one, nor the reverse.
+   * Older terms stay in the keyring, so detached values outlive `sys/rotate` like stored ones.
+   */
+  encryptDetached(context: string, plaintext: Uint8Array): Uint8Array {
+    return this.encrypt(this.unsealed(), detachedPath(context), plaintext);
+  }
+
+  /** Decrypts what {@link encryptDetached} produced for `context`; throws on any mismatch. */
+  decryptDetached(context: string, value: Uint8Array): Uint8Array {
+    const s = this.unsealed();
+    return decryptValue((term) => s.keyring.key(term), detachedPath(context), value);
+  }
+
   /** The active term (`sys/key-status`). */
   keyStatus(): { term: number; install_time: string; encryptions: number } {
     const s = this.unsealed();
     const active = s.keyring.active;
     return { term: active.term, install_time: active.installTime.toISOString(), encryptions: s.encryptions };
+  }
+
+  /** The automatic rotation settings (`GET sys/rotate/config`). */
+  rotationConfig(): KeyRotationConfig {
+    return this.unsealed().rotation;
+  }
+
+  /** Checks and stores new automatic rotation settings (`POST sys/rotate/config`); 400 when out of range. */
+  async setRotationConfig(config: KeyRotationConfig): Promise<void> {
+    const s = this.unsealed();
+    checkRotationConfig(config);
+    await this.persistRotation(s, config);
+    applyRotation(s, config);
+  }
+
+  /**
+   * The periodic check, run on the active node: rotates when the active term is old enough (or
+   * has encrypted enough, should a write not have queued it already), and otherwise stores the
+   * encryption count if it moved. Resolves with the reason when it rotated.
+   */
+  async checkAutoRotate(): Promise<string | undefined> {
+    const s = this.unsealed();
+    const reason = rotationDue(s.rotation, s.encryptions, s.keyring.active.installTime, this.now());
+    if (reason !== undefined) {
+      if (s.rotating) return undefined;
+      s.rotating = true;
+      await this.autoRotate(s, reason);
+      return reason;
+    }
+    if (s.encryptions !== s.persisted) await this.persistRotation(s, s.rotation);
+    return undefined;
   }
 
   private write(ops: readonly StorageOp[]): Promise<void> {
@@ -247,8 +325,35 @@ export class AesGcmBarrier implements RawStore {
 
   private encrypt(s: Unsealed, key: string, plain: Uint8Array): Uint8Array {
     const active = s.keyring.active;
-    s.encryptions++;
+    // INVARIANT: the write path pays one compare for automatic rotation; the rotation itself is
+    // queued, never run inside the write that crossed the limit.
+    if (++s.encryptions > s.rotateAfter && !s.rotating) this.queueRotation(s);
     return encryptValue(active.key, active.term, key, plain);
+  }
+
+  private queueRotation(s: Unsealed): void {
+    s.rotating = true;
+    setImmediate(() => void this.autoRotate(s, 'reached max operations'));
+  }
+
+  /** Rotates (unless `s` was sealed meanwhile) and reports the outcome; never throws. */
+  private async autoRotate(s: Unsealed, reason: string): Promise<void> {
+    try {
+      if (this.state !== s) return;
+      const { term } = await this.rotate();
+      this.options.onAutoRotate?.({ reason, term });
+    } catch (err) {
+      this.options.onAutoRotate?.({ reason, error: toVaultError(err) });
+    } finally {
+      s.rotating = false;
+    }
+  }
+
+  private async persistRotation(s: Unsealed, config: KeyRotationConfig): Promise<void> {
+    // The record's own write is one more encryption under the term it names.
+    const count = s.encryptions + 1;
+    await this.put(ROTATION_PATH, encodeRotation(config, s.keyring.activeTerm, count));
+    s.persisted = count;
   }
 
   private unsealed(): Unsealed {
@@ -267,6 +372,25 @@ export class AesGcmBarrier implements RawStore {
   }
 }
 
+function newState(rootKey: Uint8Array, keyring: Keyring, rotation: StoredRotationState): Unsealed {
+  const s: Unsealed = {
+    rootKey,
+    keyring,
+    encryptions: rotation.encryptions,
+    persisted: rotation.encryptions,
+    rotation: rotation.config,
+    rotateAfter: Infinity,
+    rotating: false,
+  };
+  applyRotation(s, rotation.config);
+  return s;
+}
+
+function applyRotation(s: Unsealed, config: KeyRotationConfig): void {
+  s.rotation = config;
+  s.rotateAfter = config.enabled ? config.maxOperations : Infinity;
+}
+
 /** The keyring, encrypted under the root key with its own path as additional data. */
 function sealKeyring(rootKey: Uint8Array, keyring: Keyring): Uint8Array {
   const plain = keyring.encode();
@@ -275,6 +399,11 @@ function sealKeyring(rootKey: Uint8Array, keyring: Keyring): Uint8Array {
   } finally {
     plain.fill(0);
   }
+}
+
+function detachedPath(context: string): string {
+  if (context === '') throw new VaultError('internal', 'a detached value needs a context');
+  return DETACHED_PREFIX + context;
 }
 
 function assertKeyLength(rootKey: Uint8Array): void {

@@ -15,5 +15,12 @@ export const SEAL_CONFIG_PATH = 'core/seal-config';
 
 const RESERVED: ReadonlySet<string> = new Set([KEYRING_PATH, ROOT_KEY_PATH, SEAL_CONFIG_PATH]);
 
-/** Whether `key` is one of the seal's own, raw-written keys. */
-export const isReservedPath = (key: string): boolean => RESERVED.has(key);
+/**
+ * Nothing is ever stored under this prefix: it names the additional data of values the barrier
+ * encrypts for callers but never stores (batch tokens), so that no stored value can pass for one
+ * of them, nor one of them for a stored value.
+ */
+export const DETACHED_PREFIX = 'core/detached/';
+
+/** Whether `key` is one of the seal's own, raw-written keys, or under {@link DETACHED_PREFIX}. */
+export const isReservedPath = (key: string): boolean => RESERVED.has(key) || key.startsWith(DETACHED_PREFIX);

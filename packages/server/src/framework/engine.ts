@@ -1,5 +1,6 @@
 import type { StorageView } from '../storage/storage-view.js';
 import type { FieldValues, Fields } from './fields.js';
+import type { TokenTypeSetting } from './token-type.js';
 
 /**
  * The engine contract (ARCHITECTURE.md, "The engine contract"). Secrets engines, auth methods
@@ -63,7 +64,8 @@ export interface MountConfig {
   listing_visibility?: string;
   passthrough_request_headers?: string[];
   allowed_response_headers?: string[];
-  token_type?: string;
+  /** Auth mounts: the type of the tokens their logins issue (Vault's tune field). */
+  token_type?: TokenTypeSetting;
 }
 
 /** Who is asking, as established by the authenticate stage. */
@@ -82,6 +84,11 @@ export interface RequestAuth {
   isRoot: boolean;
   /** Unix ms; 0 when the token does not expire. */
   expireTime: number;
+  /**
+   * Set for a batch token only. It is never stored, so what it creates is tracked by its parent
+   * (`parentHash`; absent for an orphan batch token), as in Vault; it has no cubbyhole.
+   */
+  batch?: { parentHash?: string };
 }
 
 export interface EngineRequest<V = Record<string, unknown>> {
@@ -134,7 +141,8 @@ export interface AuthIssue {
   /** Set when the engine already created the token itself (the token store). */
   clientToken?: string;
   accessor?: string;
-  tokenType?: 'service' | 'batch';
+  /** A login's requested type (its role's `token_type`); for an existing token, its type. */
+  tokenType?: TokenTypeSetting | 'default';
   orphan?: boolean;
   /** The auth method's own data about this login (role name, etc.), kept with the token. */
   internal?: Record<string, unknown>;

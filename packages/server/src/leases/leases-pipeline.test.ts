@@ -126,4 +126,45 @@ describe('leases through the pipeline', () => {
     }
     assert.equal(accessors.includes(accessor), false);
   });
+
+  describe('leases of batch tokens (held by the parent, never outliving the batch token)', () => {
+    const create = async (token: string | undefined, extra: Record<string, unknown>) => {
+      const res = await send(vault, 'update', 'auth/token/create', { ...(token !== undefined && { token }), body: extra });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return body(res).auth.client_token as string;
+    };
+    before(async () => {
+      // An earlier test disabled the mount.
+      const mounted = await send(vault, 'update', 'sys/mounts/fakedb', { body: { type: 'fakedb', config: { default_lease_ttl: '1h', max_lease_ttl: '2h' } } });
+      assert.equal(mounted.status, 204);
+      const policy = 'permit(principal in Role::"creds", action == Action::"generate", resource in Secret::"fakedb");';
+      assert.equal((await send(vault, 'update', 'sys/policies/cedar/creds', { body: { policy } })).status, 204);
+    });
+
+    it('are revoked with the batch token\'s parent, and capped at the batch token\'s TTL', async () => {
+      const parent = await create(undefined, { policies: ['root'], ttl: '1h' });
+      const batch = await create(parent, { type: 'batch', policies: ['creds'], ttl: '10m' });
+      const res = body(await send(vault, 'read', 'fakedb/creds/batch', { token: batch }));
+      // The mount default (1h) is capped at what is left of the token's 10m, to the second.
+      assert.ok(res.lease_duration <= 600 && res.lease_duration >= 598, String(res.lease_duration));
+      const renewed = body(await send(vault, 'update', 'sys/leases/renew', { body: { lease_id: res.lease_id, increment: 99999 } }));
+      assert.ok(renewed.lease_duration <= 600, 'renewal cannot pass the batch token\'s expiry');
+      assert.ok(live.has(res.data.username));
+      await send(vault, 'update', 'auth/token/revoke', { body: { token: parent } });
+      for (let i = 0; i < 100 && live.has(res.data.username); i++) await sleep(20);
+      assert.equal(live.has(res.data.username), false);
+      assert.equal((await send(vault, 'read', 'fakedb/creds/batch', { token: batch })).status, 403);
+    });
+
+    it('of an orphan batch token end with the token\'s TTL', async () => {
+      const orphan = await create(undefined, { type: 'batch', policies: ['creds'], no_parent: true, ttl: '2s' });
+      const res = body(await send(vault, 'read', 'fakedb/creds/orphan', { token: orphan }));
+      // What is left of the token's TTL, in whole seconds: the lease ends no later than the token.
+      assert.equal(res.lease_duration, 1);
+      assert.ok(live.has(res.data.username));
+      const deadline = Date.now() + 4000;
+      while (live.has(res.data.username) && Date.now() < deadline) await sleep(20);
+      assert.equal(live.has(res.data.username), false);
+    });
+  });
 });

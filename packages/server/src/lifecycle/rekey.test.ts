@@ -92,6 +92,76 @@ describe('rekey', () => {
     assert.equal((await manager.status()).n, 3);
   });
 
+  it('with require_verification, puts the new split in force only once a threshold of it comes back', async () => {
+    const { manager, barrier, keys } = await unsealed(3, 2);
+    await barrier.put('kept', new Uint8Array([9]));
+    const started = await manager.rekeyInit({ secret_shares: 4, secret_threshold: 3, require_verification: true });
+    assert.equal(started.verification_required, true);
+    assert.equal(started.verification_nonce, undefined);
+    await manager.rekeyUpdate(keys[0]!, started.nonce);
+    const done = await manager.rekeyUpdate(keys[2]!, started.nonce);
+    assert.ok(done.complete);
+    assert.equal(done.keys.length, 4);
+    assert.equal(done.verification_required, true);
+    const verifyNonce = done.verification_nonce!;
+    assert.match(verifyNonce, /^[0-9a-f-]{36}$/);
+    assert.notEqual(verifyNonce, started.nonce);
+    assert.equal((await manager.rekeyStatus()).verification_nonce, verifyNonce);
+    await assert.rejects(manager.rekeyUpdate(keys[1]!, started.nonce), is400(/verification must be performed/));
+    assert.deepEqual(await manager.rekeyVerifyStatus(), { started: true, nonce: verifyNonce, t: 3, n: 4, progress: 0 });
+
+    // Not in force yet: the old split still unseals.
+    await manager.seal();
+    assert.equal((await unsealWith(manager, keys.slice(0, 2))).sealed, false);
+    // …and sealing dropped the pending rekey, as it drops every ceremony.
+    await assert.rejects(manager.rekeyVerifyStatus(), is400(/no rekey configuration found/));
+  });
+
+  it('verifies the new shares, refuses wrong ones with a new nonce, and restarts on request', async () => {
+    const { manager, keys } = await unsealed(3, 2);
+    const { nonce } = await manager.rekeyInit({ secret_shares: 3, secret_threshold: 2, require_verification: true });
+    await manager.rekeyUpdate(keys[0]!, nonce);
+    const done = await manager.rekeyUpdate(keys[1]!, nonce);
+    assert.ok(done.complete);
+    const newKeys = done.keys;
+    let verifyNonce = done.verification_nonce!;
+
+    await assert.rejects(manager.rekeyVerifyUpdate(newKeys[0]!, 'wrong'), is400(/incorrect nonce/));
+    const step = await manager.rekeyVerifyUpdate(newKeys[0]!, verifyNonce);
+    assert.deepEqual(step, { started: true, nonce: verifyNonce, t: 2, n: 3, progress: 1 });
+    await assert.rejects(manager.rekeyVerifyUpdate(newKeys[0]!, verifyNonce), is400(/already been provided during this verify/));
+    // An old share has the right length but rebuilds another key.
+    await assert.rejects(manager.rekeyVerifyUpdate(keys[2]!, verifyNonce), is400(/rekey verification failed; incorrect key shares supplied/));
+    const after = await manager.rekeyVerifyStatus();
+    assert.equal(after.progress, 0);
+    assert.notEqual(after.nonce, verifyNonce);
+    verifyNonce = after.nonce;
+
+    await manager.rekeyVerifyUpdate(newKeys[2]!, verifyNonce);
+    const restarted = await manager.rekeyVerifyRestart();
+    assert.equal(restarted.progress, 0);
+    assert.notEqual(restarted.nonce, verifyNonce);
+
+    await manager.rekeyVerifyUpdate(newKeys[1]!, restarted.nonce);
+    const verified = await manager.rekeyVerifyUpdate(newKeys[2]!, restarted.nonce);
+    assert.deepEqual(verified, { nonce: restarted.nonce, complete: true });
+    assert.equal((await manager.rekeyStatus()).started, false);
+
+    await manager.seal();
+    await assert.rejects(unsealWith(manager, keys.slice(0, 2)), is400(/invalid key/));
+    await manager.resetUnseal();
+    assert.equal((await unsealWith(manager, [newKeys[2]!, newKeys[0]!])).sealed, false);
+  });
+
+  it('answers verify calls with no rekey, or no verification, with 400', async () => {
+    const { manager, keys } = await unsealed(3, 2);
+    await assert.rejects(manager.rekeyVerifyStatus(), is400(/no rekey configuration found/));
+    await assert.rejects(manager.rekeyVerifyUpdate(keys[0]!, 'x'), is400(/no rekey in progress/));
+    const { nonce } = await manager.rekeyInit({ secret_shares: 3, secret_threshold: 2 });
+    assert.deepEqual(await manager.rekeyVerifyStatus(), { started: false, nonce: '', t: 2, n: 3, progress: 0 });
+    await assert.rejects(manager.rekeyVerifyUpdate(keys[0]!, nonce), is400(/no rekey verification in progress/));
+  });
+
   it('cancels, and refuses while sealed', async () => {
     const { manager, keys } = await unsealed();
     await manager.rekeyInit({ secret_shares: 5, secret_threshold: 3 });

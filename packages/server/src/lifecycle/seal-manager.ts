@@ -6,7 +6,8 @@ import { ShamirSeal } from '../seal/shamir-seal.js';
 import type { StorageBackend } from '../storage/storage-backend.js';
 import { decodeJson, encodeJson } from '../storage/storage-view.js';
 import { GenerateRoot, type GenerateRootStatus } from './generate-root.js';
-import { Rekey, type RekeyStatus, type RekeyUpdate } from './rekey.js';
+import { Rekey, type RekeyStatus, type RekeyUpdate, type RekeyVerified } from './rekey.js';
+import type { RekeyVerifyStatus } from './rekey-verification.js';
 import { ShareCollector, wipeAll } from './share-collector.js';
 
 /** `sys/seal-status`, field for field (https://developer.hashicorp.com/vault/api-docs/system/seal-status). */
@@ -184,7 +185,7 @@ export class SealManager {
   }
 
   /** `PUT sys/rekey/init`. */
-  rekeyInit(request: { secret_shares: unknown; secret_threshold: unknown }): Promise<RekeyStatus> {
+  rekeyInit(request: { secret_shares: unknown; secret_threshold: unknown; require_verification?: boolean }): Promise<RekeyStatus> {
     return this.serial(() => this.rekey.init(request));
   }
   /** `GET sys/rekey/init`. */
@@ -198,6 +199,18 @@ export class SealManager {
   /** `DELETE sys/rekey/init`. */
   rekeyCancel(): Promise<void> {
     return this.serial(async () => this.rekey.cancel());
+  }
+  /** `GET sys/rekey/verify`. */
+  rekeyVerifyStatus(): Promise<RekeyVerifyStatus> {
+    return this.rekey.verifyStatus();
+  }
+  /** `PUT sys/rekey/verify`. */
+  rekeyVerifyUpdate(key: Uint8Array, nonce: string): Promise<RekeyVerifyStatus | RekeyVerified> {
+    return this.serial(() => this.rekey.verifyUpdate(key, nonce));
+  }
+  /** `DELETE sys/rekey/verify`. */
+  rekeyVerifyRestart(): Promise<RekeyVerifyStatus> {
+    return this.serial(() => this.rekey.verifyRestart());
   }
 
   /** `PUT sys/generate-root/attempt` (OTP generated for the caller). */

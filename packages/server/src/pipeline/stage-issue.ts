@@ -1,6 +1,6 @@
 import { applyLoginIdentity } from '../identity/login-identity.js';
 import { SYSTEM_MAX_TTL } from '../router/mount-table.js';
-import type { EngineResponse } from '../framework/engine.js';
+import type { EngineResponse, RequestAuth } from '../framework/engine.js';
 import type { PipelineDeps, RequestContext } from './request-context.js';
 
 /**
@@ -11,15 +11,16 @@ export async function issue(deps: PipelineDeps, ctx: RequestContext, res: Engine
   const route = ctx.route!;
   if (res.secret) {
     const mount = route.mount;
-    const ttl = leaseDuration(res, mount.config.default_lease_ttl, mount.config.max_lease_ttl, SYSTEM_MAX_TTL);
-    const maxTtl = Math.min(mount.config.max_lease_ttl || SYSTEM_MAX_TTL, res.secret.maxTtl || Infinity);
+    const holder = leaseHolder(ctx.auth, deps.clock.now());
+    const ttl = Math.min(leaseDuration(res, mount.config.default_lease_ttl, mount.config.max_lease_ttl, SYSTEM_MAX_TTL), holder.maxTtl);
+    const maxTtl = Math.min(mount.config.max_lease_ttl || SYSTEM_MAX_TTL, res.secret.maxTtl || Infinity, holder.maxTtl);
     const lease = await deps.services()!.expiration.register({
       mount,
       path: ctx.path,
       secret: res.secret,
       ttlSeconds: ttl,
       maxTtlSeconds: Math.max(ttl, maxTtl),
-      ...(ctx.auth && { tokenHash: ctx.auth.tokenHash }),
+      ...(holder.tokenHash !== undefined && { tokenHash: holder.tokenHash }),
     });
     ctx.leaseId = lease.id;
     ctx.leaseDuration = ttl;
@@ -35,6 +36,19 @@ export async function issue(deps: PipelineDeps, ctx: RequestContext, res: Engine
       ctx.issuedAuth = await services.tokens.issue(auth, ctx.path, route.mount);
     }
   }
+}
+
+/**
+ * Which token a new lease is revoked with, and the longest it may live. A service token holds
+ * its own leases. A batch token is never revoked, so (as in Vault) its leases are held by its
+ * parent, or by no token for an orphan, and never outlive the batch token itself: its TTL or
+ * its parent's revocation ends them too.
+ */
+function leaseHolder(auth: RequestAuth | undefined, nowMs: number): { tokenHash?: string; maxTtl: number } {
+  if (!auth) return { maxTtl: Infinity };
+  if (!auth.batch) return { tokenHash: auth.tokenHash, maxTtl: Infinity };
+  const maxTtl = Math.max(0, Math.floor((auth.expireTime - nowMs) / 1000));
+  return auth.batch.parentHash === undefined ? { maxTtl } : { tokenHash: auth.batch.parentHash, maxTtl };
 }
 
 /** The lease duration a secret gets: its own TTL, else the mount's default, capped by max. */

@@ -1,4 +1,4 @@
-import { unsupportedOperation } from '../errors.js';
+import { invalidRequest, unsupportedOperation } from '../errors.js';
 import type { EngineRequest, Operation } from '../framework/engine.js';
 import { parseFields } from '../framework/fields.js';
 import type { RequestContext } from './request-context.js';
@@ -26,6 +26,10 @@ export async function prepare(ctx: RequestContext): Promise<{ request: EngineReq
   }
   const storage =
     route.engine.perTokenStorage && ctx.auth ? route.view.sub(`${ctx.auth.tokenHash}/`) : route.view;
+  // A batch token has no cubbyhole: nothing would ever destroy it (Vault answers the same).
+  if (route.engine.perTokenStorage && ctx.auth?.batch && invalid === undefined) {
+    invalid = invalidRequest('cubbyhole operations are only supported by service tokens');
+  }
   let operation: Operation = ctx.operation;
   const request: EngineRequest = {
     id: req.id,

@@ -63,6 +63,14 @@ export class ShamirSeal {
   }
 
   /**
+   * Rebuilds the unseal key from `shares` split under `config`. Wrong shares may combine into
+   * garbage rather than fail; callers check the result (by decrypting, or comparing).
+   */
+  static async combine(shares: readonly Uint8Array[], config: SealConfig): Promise<Uint8Array> {
+    return config.secret_shares === 1 ? Uint8Array.from(shares[0] ?? []) : combine([...shares]);
+  }
+
+  /**
    * Rebuilds the unseal key from `shares` and decrypts the root key with it. Any failure (too
    * few or clashing shares, a wrong share, a wrong 1-of-1 key) is one 400 error, so a caller
    * learns only that the keys were wrong. The caller owns (and should wipe) the result.
@@ -72,7 +80,7 @@ export class ShamirSeal {
     if (stored === undefined) throw invalidRequest('Vault is not initialized');
     let unsealKey: Uint8Array | undefined;
     try {
-      unsealKey = config.secret_shares === 1 ? Uint8Array.from(shares[0] ?? []) : await combine([...shares]);
+      unsealKey = await ShamirSeal.combine(shares, config);
       const key = unsealKey;
       const keyFor = (term: number) => (term === DIRECT_TERM && key.length === KEY_LENGTH ? key : undefined);
       return decryptValue(keyFor, ROOT_KEY_PATH, stored);

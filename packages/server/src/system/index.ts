@@ -6,7 +6,10 @@ import { internalUiPaths } from './path-internal-ui.js';
 import { keyPaths } from './path-keys.js';
 import { mountPaths } from './path-mounts.js';
 import { rekeyPaths } from './path-rekey.js';
+import { rekeyVerifyPaths } from './path-rekey-verify.js';
+import { rotateConfigPaths } from './path-rotate-config.js';
 import { sealPaths } from './path-seal.js';
+import { toolPaths } from './path-tools.js';
 import type { SystemLifecycle } from './system-lifecycle.js';
 
 export interface SystemDeps {
@@ -31,7 +34,10 @@ export function systemEngine(deps: SystemDeps): EngineSpec {
       ...sealPaths(deps.lifecycle, () => deps.ha?.stepDown()),
       ...healthPaths(deps.lifecycle, deps.clock, deps.ha),
       ...rekeyPaths(deps.lifecycle),
+      ...rekeyVerifyPaths(deps.lifecycle),
       ...keyPaths(deps.lifecycle),
+      ...rotateConfigPaths(deps.lifecycle),
+      ...toolPaths(),
       ...mountPaths(deps.mounts),
       ...internalUiPaths(deps.mounts),
       ...passwordPolicyPaths(),
@@ -45,8 +51,12 @@ export function systemEngine(deps: SystemDeps): EngineSpec {
       'leader',
       'rekey/init',
       'rekey/update',
+      'rekey/verify',
       'generate-root/attempt',
       'generate-root/update',
     ],
+    // Run once a minute on the active node (rotation/periodic-jobs.ts): the barrier key's age
+    // limit from sys/rotate/config, and the stored encryption count.
+    periodic: async () => void (await deps.lifecycle.checkAutoRotate()),
   };
 }

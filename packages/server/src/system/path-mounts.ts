@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { invalidRequest } from '../errors.js';
-import { definePath, type PathSpec } from '../framework/engine.js';
+import { definePath, type MountEntry, type PathSpec } from '../framework/engine.js';
 import { parseDuration } from '../framework/duration.js';
 import { isPlainObject } from '../framework/fields.js';
+import { parseTokenTypeSetting, type TokenTypeSetting } from '../framework/token-type.js';
 import { SYSTEM_MAX_TTL, withSlash, type MountTable } from '../router/mount-table.js';
 import { mountInfo, tuneInfo } from './mount-info.js';
 
@@ -27,7 +28,7 @@ const tuneFields = {
   audit_non_hmac_response_keys: { type: 'strings', description: 'response keys audit devices log unhashed' },
   passthrough_request_headers: { type: 'strings', description: 'headers passed to the engine' },
   allowed_response_headers: { type: 'strings', description: 'headers the engine may set' },
-  token_type: { type: 'string', description: 'auth mounts: default token type' },
+  token_type: { type: 'string', description: 'auth mounts: `default-service`, `default-batch`, `service` or `batch`' },
   force_no_cache: { type: 'bool', description: 'accepted for compatibility' },
 } as const;
 
@@ -86,7 +87,7 @@ export function mountPaths(mounts: () => MountTable): PathSpec<any>[] {
               await mounts().mount(full(data.path), {
                 type,
                 ...(data.description !== undefined && { description: data.description }),
-                config: mountConfig(data.config),
+                config: mountConfig(data.config, { kind, type }),
                 options,
                 ...(data.local !== undefined && { local: data.local }),
                 ...(data.seal_wrap !== undefined && { seal_wrap: data.seal_wrap }),
@@ -120,9 +121,12 @@ export function mountPaths(mounts: () => MountTable): PathSpec<any>[] {
           update: {
             summary: 'tune a mount',
             handle: async ({ data }) => {
-              const { path, description, options, ...config } = data;
+              const { path, description, options, token_type, ...config } = data;
+              const m = mounts().get(full(path));
               await mounts().tune(full(path), {
                 ...config,
+                // An unknown mount is refused by tune() itself.
+                ...(token_type !== undefined && m && { token_type: mountTokenType(m.entry, token_type) }),
                 ...(description !== undefined && { description }),
                 ...(options !== undefined && { options: stringMap('options', options) }),
               });
@@ -188,7 +192,18 @@ function stringMap(name: string, value: Record<string, unknown> | undefined): Re
   return out;
 }
 
-function mountConfig(config: Record<string, unknown> | undefined) {
+/**
+ * An auth mount's `token_type` (Vault's tune and enable config): the type of the tokens its
+ * logins issue. The token store decides its own tokens' type, so Vault refuses it there.
+ */
+function mountTokenType(mount: Pick<MountEntry, 'kind' | 'type'>, value: unknown): TokenTypeSetting {
+  if (mount.kind !== 'auth') throw invalidRequest('`token_type` can only be modified on auth mounts');
+  if (mount.type === 'token') throw invalidRequest('`token_type` cannot be set for `token` auth mounts');
+  if (typeof value !== 'string') throw invalidRequest('`token_type` must be a string');
+  return parseTokenTypeSetting(value);
+}
+
+function mountConfig(config: Record<string, unknown> | undefined, mount: Pick<MountEntry, 'kind' | 'type'>) {
   if (config !== undefined && !isPlainObject(config)) throw invalidRequest('`config` must be an object');
   const ttl = (key: string): number | undefined => {
     const v = config?.[key];
@@ -204,7 +219,9 @@ function mountConfig(config: Record<string, unknown> | undefined) {
   const defaultTtl = ttl('default_lease_ttl');
   const maxTtl = ttl('max_lease_ttl');
   const visibility = config?.['listing_visibility'];
+  const tokenType = config?.['token_type'];
   return {
+    ...(tokenType !== undefined && tokenType !== null && tokenType !== '' && { token_type: mountTokenType(mount, tokenType) }),
     ...(defaultTtl !== undefined && { default_lease_ttl: defaultTtl }),
     ...(maxTtl !== undefined && { max_lease_ttl: maxTtl }),
     ...(typeof visibility === 'string' && { listing_visibility: visibility }),

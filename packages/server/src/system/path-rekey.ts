@@ -3,26 +3,33 @@ import { definePath, type PathSpec } from '../framework/engine.js';
 import { decodeKey, rawJson } from './raw-json.js';
 import type { SystemLifecycle } from './system-lifecycle.js';
 
-/** `sys/rekey/*` and `sys/generate-root/*` (spec §2.2): both need a threshold of unseal keys. */
+/** The fields of every call that hands in one key share. */
+export const keyFields = {
+  key: { type: 'string' as const, description: 'one unseal key share, hex or base64', sensitive: true },
+  nonce: { type: 'string' as const, description: 'the nonce of the operation in progress' },
+};
+
+/** The decoded share and nonce of a {@link keyFields} call; 400 when either is missing. */
+export function requireKey(data: { key?: string | undefined; nonce?: string | undefined }) {
+  if (!data.key) throw invalidRequest('missing required input: `key`');
+  if (!data.nonce) throw invalidRequest('missing required input: `nonce`');
+  return { key: decodeKey(data.key), nonce: data.nonce };
+}
+
+/**
+ * `sys/rekey/init|update` and `sys/generate-root/*` (spec §2.2): both need a threshold of unseal
+ * keys. Rekey verification and backup are in path-rekey-verify.ts.
+ */
 export function rekeyPaths(life: SystemLifecycle): PathSpec<any>[] {
-  const keyFields = {
-    key: { type: 'string' as const, description: 'one unseal key share, hex or base64', sensitive: true },
-    nonce: { type: 'string' as const, description: 'the nonce of the operation in progress' },
-  };
-  const requireKey = (data: { key?: string | undefined; nonce?: string | undefined }) => {
-    if (!data.key) throw invalidRequest('missing required input: `key`');
-    if (!data.nonce) throw invalidRequest('missing required input: `nonce`');
-    return { key: decodeKey(data.key), nonce: data.nonce };
-  };
   return [
     definePath({
       pattern: 'rekey/init',
       fields: {
         secret_shares: { type: 'int', description: 'number of new key shares' },
         secret_threshold: { type: 'int', description: 'number of new shares required to unseal' },
-        pgp_keys: { type: 'strings', description: 'not supported' },
-        backup: { type: 'bool', description: 'not supported' },
-        require_verification: { type: 'bool', description: 'not supported' },
+        pgp_keys: { type: 'strings', description: 'not supported: PGP-encrypted shares' },
+        backup: { type: 'bool', description: 'not supported: needs pgp_keys' },
+        require_verification: { type: 'bool', description: 'put the new shares in force only once a threshold of them is handed back to sys/rekey/verify' },
       },
       authz: () => ({ action: 'sudo', resource: 'sys/rekey' }),
       operations: {
@@ -30,14 +37,18 @@ export function rekeyPaths(life: SystemLifecycle): PathSpec<any>[] {
         update: {
           summary: 'start a rekey',
           handle: async ({ data }) => {
-            if (data.pgp_keys?.length || data.backup || data.require_verification) {
-              throw invalidRequest('pgp keys, backup and verification are not supported');
-            }
+            if (data.pgp_keys?.length) throw invalidRequest('pgp-encrypted key shares are not supported');
+            // Vault's answer to a backup without PGP keys, the only kind we can be asked for.
+            if (data.backup) throw invalidRequest('cannot request a backup of the new keys without providing PGP keys for encryption');
             if (data.secret_shares === undefined || data.secret_threshold === undefined) {
               throw invalidRequest('`secret_shares` and `secret_threshold` are required');
             }
             return rawJson(
-              await life.rekeyInit({ secret_shares: data.secret_shares, secret_threshold: data.secret_threshold }),
+              await life.rekeyInit({
+                secret_shares: data.secret_shares,
+                secret_threshold: data.secret_threshold,
+                require_verification: data.require_verification === true,
+              }),
             );
           },
         },

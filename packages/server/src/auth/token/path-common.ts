@@ -1,4 +1,4 @@
-import { VaultError } from '../../errors.js';
+import { VaultError, invalidRequest } from '../../errors.js';
 import type { EngineRequest, RequestAuth } from '../../framework/engine.js';
 import type { TokenEntry } from './token-entry.js';
 import type { TokenStore } from './token-store.js';
@@ -24,11 +24,16 @@ export function requireAuth(req: EngineRequest<unknown>): RequestAuth {
 export async function resolveToken(store: TokenStore, req: EngineRequest<unknown>, token: string): Promise<TokenEntry | undefined> {
   if (token === '') return undefined;
   const own = req.auth !== undefined && store.isToken(token, req.auth.tokenHash);
-  return store.lookupByHash(store.hashToken(token), { includeExhausted: own });
+  return store.lookup(token, { includeExhausted: own });
 }
 
 /** The caller's own token entry. */
 export async function callerEntry(store: TokenStore, req: EngineRequest<unknown>): Promise<TokenEntry | undefined> {
   const auth = requireAuth(req);
+  // A batch token is stored nowhere: only the token itself leads to its entry.
+  if (auth.batch) return store.lookup(auth.clientToken);
   return store.lookupByHash(auth.tokenHash, { includeExhausted: true });
 }
+
+/** Vault's answer to revoking a batch token, which only its TTL or its parent can end. */
+export const batchNotRevocable = () => invalidRequest('batch tokens cannot be revoked');

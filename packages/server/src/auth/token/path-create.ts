@@ -1,6 +1,7 @@
 import { invalidRequest } from '../../errors.js';
 import { definePath, type EngineRequest, type EngineResponse, type PathSpec } from '../../framework/engine.js';
 import type { FieldValues } from '../../framework/fields.js';
+import type { TokenType } from '../../framework/token-type.js';
 import { callerEntry, requireAuth, tokenResource } from './path-common.js';
 import { sanitizePolicies, type CreateTokenParams, type TokenEntry } from './token-entry.js';
 import { authIssueFor } from './token-response.js';
@@ -19,7 +20,7 @@ const createFields = {
   renewable: { type: 'bool', description: 'Whether the token can be renewed (default true).' },
   lease: { type: 'duration', description: 'Deprecated: use `ttl`.' },
   ttl: { type: 'duration', description: 'TTL of the token; default 768h (root-policy tokens: none).' },
-  type: { type: 'string', description: 'Token type: `service` (batch tokens are not supported).' },
+  type: { type: 'string', description: 'Token type: `service` or `batch`; default: the role\'s, else `service`.' },
   explicit_max_ttl: { type: 'duration', description: 'Hard lifetime limit; renewals never pass it.' },
   display_name: { type: 'string', description: 'Display name; stored as `token-<name>`.' },
   num_uses: { type: 'int', description: 'Number of uses (0 = unlimited).' },
@@ -69,6 +70,7 @@ async function createToken(store: TokenStore, req: EngineRequest<unknown>, d: Cr
   const auth = requireAuth(req);
   const parent = await callerEntry(store, req);
   if (!parent) throw invalidRequest('parent token lookup failed: no parent found');
+  if (parent.type === 'batch') throw invalidRequest('batch tokens cannot create more tokens');
   // A limited-use token could otherwise escape its limit through children.
   if (parent.numUses > 0 || parent.exhausted) throw invalidRequest('restricted use token cannot generate child tokens');
   // Until Cedar can answer "sudo on this path", root is what grants the privileged options.
@@ -79,9 +81,7 @@ async function createToken(store: TokenStore, req: EngineRequest<unknown>, d: Cr
     role = await readRole(req.storage, mode.roleName);
     if (!role) throw invalidRequest(`unknown role \`${mode.roleName}\``);
   }
-  if (d.type !== undefined && d.type !== '' && d.type !== 'service') {
-    throw invalidRequest(d.type === 'batch' ? 'batch tokens are not supported' : `invalid token type \`${d.type}\``);
-  }
+  const type = tokenType(d, role);
   if (d.entity_alias !== undefined && d.entity_alias !== '') throw invalidRequest('`entity_alias` is not supported');
 
   const params: CreateTokenParams = {
@@ -91,8 +91,9 @@ async function createToken(store: TokenStore, req: EngineRequest<unknown>, d: Cr
     meta: d.meta ?? {},
     displayName: displayName(d.display_name),
     path: creationPath(mode, role),
-    renewable: (d.renewable ?? true) && (role?.renewable ?? true),
+    renewable: type === 'service' && (d.renewable ?? true) && (role?.renewable ?? true),
     ttl: d.ttl ?? d.lease ?? 0,
+    type,
   };
 
   if (d.id !== undefined && d.id !== '') {
@@ -120,11 +121,13 @@ async function createToken(store: TokenStore, req: EngineRequest<unknown>, d: Cr
   if (numUses < 0) throw invalidRequest('number of uses cannot be negative');
   if (role) {
     params.role = role.name;
-    if (role.explicitMaxTtl > 0) {
+    // A default-batch role's explicit max and period are not merged into a batch token (Vault
+    // does the same); its use limit is, so the store refuses it rather than drop it silently.
+    if (role.explicitMaxTtl > 0 && type === 'service') {
       if (explicitMaxTtl > 0) warnings.push(`explicit max ttl given both in the request and the role; using the lesser`);
       explicitMaxTtl = explicitMaxTtl > 0 ? Math.min(explicitMaxTtl, role.explicitMaxTtl) : role.explicitMaxTtl;
     }
-    if (role.period > 0) {
+    if (role.period > 0 && type === 'service') {
       if (period > 0) warnings.push(`period given both in the request and the role; using the lesser`);
       period = period > 0 ? Math.min(period, role.period) : role.period;
     }
@@ -139,6 +142,23 @@ async function createToken(store: TokenStore, req: EngineRequest<unknown>, d: Cr
   const response: EngineResponse = { auth: authIssueFor(created.token, created.entry) };
   if (warnings.length > 0) response.warnings = warnings;
   return response;
+}
+
+/**
+ * The new token's type: the request's `type` unless the role forces one, `default-batch` roles
+ * falling back to batch (Vault's token store, handleCreateCommon). A batch token refuses what it
+ * cannot have, naming the request field as Vault does.
+ */
+function tokenType(d: CreateData, role: TokenRole | undefined): TokenType {
+  let wanted = d.type ?? '';
+  if (role?.tokenType === 'service' || role?.tokenType === 'batch') wanted = role.tokenType;
+  else if (role?.tokenType === 'default-batch' && wanted === '') wanted = 'batch';
+  if (wanted === '' || wanted === 'service') return 'service';
+  if (wanted !== 'batch') throw invalidRequest(`invalid \`type\` value \`${wanted}\``);
+  if ((d.explicit_max_ttl ?? 0) !== 0) throw invalidRequest('batch tokens cannot have `explicit_max_ttl` set');
+  if ((d.num_uses ?? 0) !== 0) throw invalidRequest('batch tokens cannot have `num_uses` set');
+  if ((d.period ?? 0) !== 0) throw invalidRequest('batch tokens cannot have `period` set');
+  return 'batch';
 }
 
 /** The new token's policies, following Vault's rules for parents, roles and `default`. */

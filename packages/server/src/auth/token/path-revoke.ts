@@ -1,6 +1,6 @@
 import { VaultError, invalidRequest } from '../../errors.js';
 import { definePath, type PathSpec } from '../../framework/engine.js';
-import { requireAuth, resolveToken, tokenResource } from './path-common.js';
+import { batchNotRevocable, requireAuth, resolveToken, tokenResource } from './path-common.js';
 import type { TokenStore } from './token-store.js';
 
 const tokenField = { type: 'string', description: 'Token to revoke.', sensitive: true } as const;
@@ -8,6 +8,7 @@ const tokenField = { type: 'string', description: 'Token to revoke.', sensitive:
 /**
  * `auth/token/revoke`, `revoke-self` (self path), `revoke-accessor`, `revoke-orphan` (root),
  * `accessors` (root). Revocation takes the token's children with it, except revoke-orphan.
+ * Batch tokens cannot be revoked (400, as in Vault) and have no accessor.
  */
 export function revokePaths(store: TokenStore): readonly PathSpec[] {
   const revoke = definePath({
@@ -23,6 +24,7 @@ export function revokePaths(store: TokenStore): readonly PathSpec[] {
           if (token === '') throw invalidRequest('missing token id');
           // An unknown or already revoked token is not an error (Vault answers 204).
           const entry = await resolveToken(store, req, token);
+          if (entry?.type === 'batch') throw batchNotRevocable();
           if (entry) await store.revoke(entry.hash);
           return undefined;
         },
@@ -40,7 +42,9 @@ export function revokePaths(store: TokenStore): readonly PathSpec[] {
       update: {
         summary: 'Revoke the calling token.',
         handle: async (req) => {
-          await store.revoke(requireAuth(req).tokenHash);
+          const auth = requireAuth(req);
+          if (auth.batch) throw batchNotRevocable();
+          await store.revoke(auth.tokenHash);
           return undefined;
         },
       },
@@ -81,6 +85,7 @@ export function revokePaths(store: TokenStore): readonly PathSpec[] {
           if (token === '') throw invalidRequest('missing token id');
           const entry = await resolveToken(store, req, token);
           if (!entry) throw invalidRequest('token to revoke not found');
+          if (entry.type === 'batch') throw batchNotRevocable();
           await store.revokeOrphan(entry.hash);
           return undefined;
         },

@@ -2,6 +2,7 @@ import { VaultError, invalidRequest } from '../../errors.js';
 import { definePath, type PathSpec } from '../../framework/engine.js';
 import type { FieldValues } from '../../framework/fields.js';
 import type { StorageView } from '../../storage/storage-view.js';
+import { parseTokenTypeSetting } from '../../framework/token-type.js';
 import { sanitizePolicies } from './token-entry.js';
 import { tokenResource } from './path-common.js';
 import { newRole, readRole, roleData, roleKey, type TokenRole } from './token-role.js';
@@ -19,7 +20,7 @@ const roleFields = {
   period: { type: 'duration', description: 'Deprecated name of `token_period`.' },
   token_no_default_policy: { type: 'bool', description: 'Do not add the `default` policy.' },
   token_num_uses: { type: 'int', description: 'Use limit of tokens from this role (0 = unlimited).' },
-  token_type: { type: 'string', description: '`service` or `default-service`; batch tokens are not supported.' },
+  token_type: { type: 'string', description: '`service`, `batch`, `default-service` (the default) or `default-batch`.' },
 } as const;
 
 const rolePath = definePath({
@@ -75,15 +76,25 @@ async function writeRole(storage: StorageView, d: FieldValues<typeof roleFields>
     if (d.token_num_uses < 0) throw invalidRequest('`token_num_uses` cannot be negative');
     role.numUses = d.token_num_uses;
   }
-  if (d.token_type !== undefined && d.token_type !== '') {
-    if (d.token_type === 'service' || d.token_type === 'default-service') role.tokenType = d.token_type;
-    else if (d.token_type === 'default') role.tokenType = 'default-service';
-    else if (d.token_type === 'batch' || d.token_type === 'default-batch') {
-      throw invalidRequest('batch tokens are not supported');
-    } else throw invalidRequest(`invalid \`token_type\` value \`${d.token_type}\``);
-  }
+  if (d.token_type !== undefined && d.token_type !== '') role.tokenType = parseTokenTypeSetting(d.token_type);
+  assertBatchRole(role);
   await storage.putJson(roleKey(role.name), role);
   return undefined;
+}
+
+/**
+ * A role that always issues batch tokens must not promise what they cannot do; Vault refuses
+ * the same combinations when the role is written. (`default-batch` roles may: the request's
+ * `type` can still ask for a service token.)
+ */
+function assertBatchRole(role: TokenRole): void {
+  if (role.tokenType !== 'batch') return;
+  const refuse = (what: string) => invalidRequest(`\`token_type\` cannot be \`batch\` when role is set to generate ${what}`);
+  if (!role.orphan) throw refuse('non-orphan tokens');
+  if (role.period !== 0) throw refuse('periodic tokens');
+  if (role.renewable) throw refuse('renewable tokens');
+  if (role.explicitMaxTtl !== 0) throw refuse('tokens with an explicit max TTL');
+  if (role.numUses !== 0) throw refuse('tokens with a use limit');
 }
 
 const rolesListPath = definePath({

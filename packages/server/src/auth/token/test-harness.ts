@@ -2,6 +2,8 @@
  * Tier-1 test harness (STYLE.md, "Tests"): runs path declarations on an in-memory view, the way
  * the router and pipeline will, without HTTP. Used by the token, cubbyhole and wrapping tests.
  */
+import { randomBytes } from 'node:crypto';
+import { AesGcmBarrier } from '../../barrier/aes-gcm-barrier.js';
 import { permissionDenied, unsupportedOperation, unsupportedPath } from '../../errors.js';
 import type {
   AuthzTarget,
@@ -15,6 +17,7 @@ import type {
 } from '../../framework/engine.js';
 import { parseFields } from '../../framework/fields.js';
 import { compilePattern, matchPattern } from '../../framework/pattern.js';
+import { InmemBackend } from '../../storage/inmem-backend.js';
 import { childrenOf, type StorageOp } from '../../storage/storage-backend.js';
 import { PrefixView, type RawStore, type StorageView } from '../../storage/storage-view.js';
 import { cubbyholeViewFor, destroyCubbyhole } from '../../engines/cubbyhole/index.js';
@@ -51,6 +54,13 @@ export class MemoryStore implements RawStore {
   dump(): Array<[string, string]> {
     return [...this.map].map(([k, v]) => [k, Buffer.from(v).toString('utf8')]);
   }
+}
+
+/** A real barrier on an in-memory backend, initialised and unsealed: it seals batch tokens. */
+export async function unsealedBarrier(): Promise<AesGcmBarrier> {
+  const barrier = new AesGcmBarrier(new InmemBackend());
+  await barrier.initialize(randomBytes(32));
+  return barrier;
 }
 
 /** A clock the test moves by hand. */
@@ -142,6 +152,8 @@ export class TokenHarness {
   readonly tokenMountView: StorageView = new PrefixView(this.raw, 'logical/auth-token/');
   readonly cubbyholeRoot: StorageView = new PrefixView(this.raw, 'logical/cubbyhole/');
   readonly tokenMount = mountEntry('auth/token/', 'token', 'auth');
+  /** Sealed until `start()` initialises it. */
+  readonly barrier = new AesGcmBarrier(new InmemBackend());
   /** Accessors of revoked tokens, in the order the hook saw them. */
   readonly revoked: string[] = [];
   readonly store: TokenStore;
@@ -150,7 +162,7 @@ export class TokenHarness {
 
   constructor() {
     // As the server will wire it: a revoked token takes its cubbyhole with it.
-    this.store = new TokenStore(this.tokenView, this.clock, {
+    this.store = new TokenStore(this.tokenView, this.clock, this.barrier, {
       onRevoke: async (entry) => {
         this.revoked.push(entry.accessor);
         await destroyCubbyhole(this.cubbyholeRoot, entry.hash);
@@ -159,6 +171,7 @@ export class TokenHarness {
   }
 
   async start(): Promise<this> {
+    await this.barrier.initialize(randomBytes(32));
     await this.store.setup();
     const spec = await tokenEngine(this.store)({
       storage: this.tokenMountView,
@@ -175,7 +188,7 @@ export class TokenHarness {
   async authenticate(token: string, fullPath = ''): Promise<{ auth: RequestAuth; lastUse: boolean; hash: string }> {
     const entry = await this.store.lookup(token);
     if (!entry) throw permissionDenied();
-    const lastUse = consumesUse(fullPath, entry) ? await this.store.consumeUse(entry) : false;
+    const lastUse = entry.numUses > 0 && consumesUse(fullPath, entry) ? await this.store.consumeUse(entry) : false;
     return { auth: this.store.toRequestAuth(token, entry), lastUse, hash: entry.hash };
   }
 

@@ -1,11 +1,19 @@
+import { VaultError, invalidRequest } from '../../errors.js';
+import type { TokenType } from '../../framework/token-type.js';
+import { BATCH_TOKEN_PREFIX, assertBatchable } from './batch-token.js';
+
 /**
  * What the token store keeps about a token. The token itself is never part of it: entries are
- * stored and indexed under the token's salted hash (see token-store.ts).
+ * stored and indexed under the token's salted hash (see token-store.ts). A batch token's entry
+ * is not stored: it travels inside the token, encrypted (see batch-token.ts).
  */
 export interface TokenEntry {
   /** HMAC-SHA256 of the token under the store's salt, hex. The storage key; not secret. */
   hash: string;
-  /** Shown to clients (Vault does); stored in clear only inside this entry, under the barrier. */
+  /**
+   * Shown to clients (Vault does); stored in clear only inside this entry, under the barrier.
+   * '' for batch tokens, which have none.
+   */
   accessor: string;
   /** Sorted and deduplicated; `default` added unless `noDefaultPolicy`; never with `root`. */
   policies: string[];
@@ -34,7 +42,7 @@ export interface TokenEntry {
   parent?: string;
   /** Creation path, e.g. `auth/token/create`, `auth/userpass/login/alice`. */
   path: string;
-  type: 'service';
+  type: TokenType;
   entityId: string;
   /** Token role this token was created against (`auth/token/create/:role_name`). */
   role?: string;
@@ -65,6 +73,12 @@ export interface CreateTokenParams {
   role?: string;
   principal?: { type: string; id: string };
   internal?: Record<string, unknown>;
+  /**
+   * Default `service`. A batch token cannot be root, have a use limit or a custom id; its period
+   * and explicit max TTL only shape its TTL (as in Vault's logins); it is never renewable and
+   * carries no `internal`.
+   */
+  type?: TokenType;
 }
 
 /** Vault's 768h: the system default and maximum token TTL. */
@@ -79,6 +93,64 @@ export function sanitizePolicies(policies: readonly string[], addDefault: boolea
   const set = new Set(policies.map((p) => p.trim()).filter((p) => p !== ''));
   if (addDefault && !set.has('root')) set.add('default');
   return [...set].sort();
+}
+
+/**
+ * A new token's entry, validated, with no hash or accessor yet: what service and batch tokens
+ * share. `parent` is the live parent entry (absent for an orphan).
+ */
+export function draftEntry(
+  params: CreateTokenParams,
+  nowMs: number,
+  parent: TokenEntry | undefined,
+  systemMax: number,
+): { entry: TokenEntry; warnings: string[] } {
+  const policies = sanitizePolicies(params.policies, !params.noDefaultPolicy);
+  const numUses = params.numUses ?? 0;
+  const explicitMaxTtl = params.explicitMaxTtl ?? 0;
+  const period = params.period ?? 0;
+  if (numUses < 0) throw invalidRequest('number of uses cannot be negative');
+  if ((params.ttl ?? 0) < 0 || explicitMaxTtl < 0 || period < 0) throw invalidRequest('ttl values must be positive');
+  const batch = params.type === 'batch';
+  if (batch) assertBatchable(params, policies);
+  // A `b.` token is always looked up as a batch token: no service token may look like one.
+  else if (params.id?.startsWith(BATCH_TOKEN_PREFIX)) throw invalidRequest('custom token ids cannot have the `b.` prefix');
+
+  const { ttl, warnings } = initialTtl({ ttl: params.ttl ?? 0, period, explicitMaxTtl, isRoot: policies.includes('root'), systemMax });
+  if (ttl === 0 && parent && parent.expireTime !== 0) {
+    throw invalidRequest('expiring root tokens cannot create non-expiring root tokens');
+  }
+  // INVARIANT: every batch token expires: nothing else ends an orphan one. (assertBatchable
+  // refuses root, the only kind initialTtl lets live forever.)
+  if (batch && ttl === 0) throw new VaultError('internal', 'a batch token must expire');
+
+  const entry: TokenEntry = {
+    hash: '',
+    accessor: '',
+    policies,
+    meta: { ...(params.meta ?? {}) },
+    displayName: params.displayName ?? 'token',
+    numUses,
+    creationTime: Math.floor(nowMs / 1000),
+    creationTtl: ttl,
+    ttl,
+    expireTime: ttl > 0 ? nowMs + ttl * 1000 : 0,
+    issueTime: nowMs,
+    lastRenewalTime: 0,
+    // A batch token's explicit max and period only shaped its TTL: Vault keeps neither.
+    explicitMaxTtl: batch ? 0 : explicitMaxTtl,
+    period: batch ? 0 : period,
+    // Non-expiring tokens cannot be renewed, so Vault does not advertise them as renewable.
+    renewable: !batch && ttl > 0 && (params.renewable ?? true),
+    path: params.path,
+    type: batch ? 'batch' : 'service',
+    entityId: params.entityId ?? '',
+  };
+  if (parent) entry.parent = parent.hash;
+  if (params.role !== undefined) entry.role = params.role;
+  if (params.principal) entry.principal = params.principal;
+  if (params.internal && !batch) entry.internal = params.internal;
+  return { entry, warnings };
 }
 
 export interface TtlDecision {

@@ -57,7 +57,8 @@ export function lookupData(entry: TokenEntry, nowMs: number, token: string): Rec
 
 /**
  * The `EngineResponse.auth` for a token that already exists (create, renew). `clientToken` is ''
- * for renew-accessor, as in Vault. `accessor` being set tells the pipeline the token exists:
+ * for renew-accessor, as in Vault. `accessor` being set ('' for a batch token, which has none)
+ * tells the pipeline the token exists:
  * it must not create another one, only render `renderAuth(issue)`. `ttl` is the TTL just granted
  * (0 = never expires, not "the mount default").
  */
@@ -93,7 +94,7 @@ export function renderAuth(issue: AuthIssue): VaultAuth {
     lease_duration: issue.ttl ?? 0,
     renewable: issue.renewable ?? false,
     entity_id: issue.entityId ?? '',
-    token_type: issue.tokenType ?? 'service',
+    token_type: issue.tokenType === 'batch' ? 'batch' : 'service',
     orphan: issue.orphan ?? false,
     num_uses: issue.numUses ?? 0,
     mfa_requirement: null,

@@ -1,3 +1,4 @@
+import type { TokenTypeSetting } from '../../framework/token-type.js';
 import type { StorageView } from '../../storage/storage-view.js';
 
 /**
@@ -15,8 +16,8 @@ export interface TokenRole {
   period: number;
   noDefaultPolicy: boolean;
   numUses: number;
-  /** Only service tokens exist here; `default-service` is Vault's default. */
-  tokenType: 'service' | 'default-service';
+  /** `default-service` (Vault's default) and `default-batch` yield to the request's `type`. */
+  tokenType: TokenTypeSetting;
 }
 
 export const roleKey = (name: string) => `roles/${name}`;

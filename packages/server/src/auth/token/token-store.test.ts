@@ -4,19 +4,20 @@ import { PrefixView } from '../../storage/storage-view.js';
 import { SYSTEM_MAX_TTL } from './token-entry.js';
 import { randomBase62 } from './token-id.js';
 import { TokenStore } from './token-store.js';
-import { ManualClock, MemoryStore } from './test-harness.js';
+import { ManualClock, MemoryStore, unsealedBarrier } from './test-harness.js';
 
 async function setup() {
   const raw = new MemoryStore();
   const clock = new ManualClock();
   const revoked: string[] = [];
-  const store = new TokenStore(new PrefixView(raw, 'sys/token/'), clock, {
+  const barrier = await unsealedBarrier();
+  const store = new TokenStore(new PrefixView(raw, 'sys/token/'), clock, barrier, {
     onRevoke: async (e) => {
       revoked.push(e.hash);
     },
   });
   await store.setup();
-  return { raw, clock, store, revoked };
+  return { raw, clock, store, revoked, barrier };
 }
 
 describe('token ids', () => {
@@ -163,11 +164,11 @@ describe('TokenStore', () => {
   });
 
   it('reloads from storage with the same salt; finishes revoking used-up tokens', async () => {
-    const { raw, clock, store } = await setup();
+    const { raw, clock, store, barrier } = await setup();
     const kept = await store.create({ policies: ['a'], path: 'p' });
     const used = await store.create({ policies: ['a'], numUses: 1, path: 'p' });
     await store.consumeUse(used.entry);
-    const again = new TokenStore(new PrefixView(raw, 'sys/token/'), clock);
+    const again = new TokenStore(new PrefixView(raw, 'sys/token/'), clock, barrier);
     await again.setup();
     assert.equal((await again.lookup(kept.token))?.accessor, kept.entry.accessor);
     assert.equal(await again.lookupByHash(used.entry.hash, { includeExhausted: true }), undefined);

@@ -3,15 +3,8 @@ import { VaultError, invalidRequest, permissionDenied } from '../../errors.js';
 import type { Clock, RequestAuth } from '../../framework/engine.js';
 import type { StorageOp } from '../../storage/storage-backend.js';
 import { encodeJson, type StorageView } from '../../storage/storage-view.js';
-import {
-  SYSTEM_MAX_TTL,
-  initialTtl,
-  isRootEntry,
-  renewedTtl,
-  sanitizePolicies,
-  type CreateTokenParams,
-  type TokenEntry,
-} from './token-entry.js';
+import { isBatchToken, openBatchToken, sealBatchToken, type DetachedCipher } from './batch-token.js';
+import { SYSTEM_MAX_TTL, draftEntry, isRootEntry, renewedTtl, type CreateTokenParams, type TokenEntry } from './token-entry.js';
 import { newAccessor, newTokenId } from './token-id.js';
 
 export interface TokenStoreHooks {
@@ -48,6 +41,9 @@ const copyEntry = (e: TokenEntry): TokenEntry => ({ ...e, policies: [...e.polici
  * writes for one token are serialised so the last write always reflects the latest state.
  * The `accessor/` and `parent/` keys are the storage-level index (for tidy and for tooling
  * reading storage directly); memory is rebuilt from the entries themselves.
+ *
+ * Batch tokens are the exception to all of this: nothing about them is stored or held, the
+ * token carries its entry (batch-token.ts). They are known here only through `lookup(token)`.
  */
 export class TokenStore {
   private salt: Buffer | undefined;
@@ -64,6 +60,8 @@ export class TokenStore {
   constructor(
     private readonly view: StorageView,
     private readonly clock: Clock,
+    /** The barrier: seals and opens batch tokens with its keyring. */
+    private readonly cipher: DetachedCipher,
     private readonly hooks: TokenStoreHooks = {},
     /** Seconds: the system default and maximum TTL (Vault's 768h). */
     readonly maxTtl: number = SYSTEM_MAX_TTL,
@@ -103,25 +101,14 @@ export class TokenStore {
   }
 
   async create(params: CreateTokenParams): Promise<CreatedToken> {
-    const now = this.clock.now();
-    const policies = sanitizePolicies(params.policies, !params.noDefaultPolicy);
-    const numUses = params.numUses ?? 0;
-    const explicitMaxTtl = params.explicitMaxTtl ?? 0;
-    const period = params.period ?? 0;
-    if (numUses < 0) throw invalidRequest('number of uses cannot be negative');
-    if ((params.ttl ?? 0) < 0 || explicitMaxTtl < 0 || period < 0) throw invalidRequest('ttl values must be positive');
-
     const parent = params.parentHash === undefined ? undefined : this.live(params.parentHash, true);
     if (params.parentHash !== undefined && !parent) throw invalidRequest('parent token lookup failed: no parent found');
-    const { ttl, warnings } = initialTtl({
-      ttl: params.ttl ?? 0,
-      period,
-      explicitMaxTtl,
-      isRoot: policies.includes('root'),
-      systemMax: this.maxTtl,
-    });
-    if (ttl === 0 && parent && parent.expireTime !== 0) {
-      throw invalidRequest('expiring root tokens cannot create non-expiring root tokens');
+    const { entry, warnings } = draftEntry(params, this.clock.now(), parent, this.maxTtl);
+    if (entry.type === 'batch') {
+      // Nothing to store or index: the token is the entry.
+      const token = sealBatchToken(this.cipher, entry);
+      entry.hash = this.hashToken(token);
+      return { token, entry, warnings };
     }
 
     const token = params.id ?? newTokenId();
@@ -130,32 +117,8 @@ export class TokenStore {
     if (this.entries.has(hash)) throw invalidRequest('cannot create a token with a duplicate id');
     let accessor = newAccessor();
     while (this.byAccessor.has(this.hmac('accessor', accessor))) accessor = newAccessor();
-
-    const entry: TokenEntry = {
-      hash,
-      accessor,
-      policies,
-      meta: { ...(params.meta ?? {}) },
-      displayName: params.displayName ?? 'token',
-      numUses,
-      creationTime: Math.floor(now / 1000),
-      creationTtl: ttl,
-      ttl,
-      expireTime: ttl > 0 ? now + ttl * 1000 : 0,
-      issueTime: now,
-      lastRenewalTime: 0,
-      explicitMaxTtl,
-      period,
-      // Non-expiring tokens cannot be renewed, so Vault does not advertise them as renewable.
-      renewable: ttl > 0 && (params.renewable ?? true),
-      path: params.path,
-      type: 'service',
-      entityId: params.entityId ?? '',
-    };
-    if (parent) entry.parent = parent.hash;
-    if (params.role !== undefined) entry.role = params.role;
-    if (params.principal) entry.principal = params.principal;
-    if (params.internal) entry.internal = params.internal;
+    entry.hash = hash;
+    entry.accessor = accessor;
 
     // Nothing was awaited since the parent check: the parent is still live here.
     this.index(entry);
@@ -181,10 +144,26 @@ export class TokenStore {
     return this.create(params);
   }
 
-  /** The token's entry, or undefined when unknown, revoked, expired (revoked now) or used up. */
-  async lookup(token: string): Promise<TokenEntry | undefined> {
+  /**
+   * The token's entry, or undefined when unknown, revoked, expired (revoked now) or used up.
+   * `includeExhausted` as for `lookupByHash`.
+   */
+  async lookup(token: string, opts: { includeExhausted?: boolean } = {}): Promise<TokenEntry | undefined> {
     if (token === '') return undefined;
-    return this.lookupByHash(this.hashToken(token));
+    if (isBatchToken(token)) return this.lookupBatch(token);
+    return this.lookupByHash(this.hashToken(token), opts);
+  }
+
+  /**
+   * A batch token is valid while it opens, has not expired and its parent, if it has one, is
+   * live: revoking the parent is the only way to end it early (Vault: "Stops Working").
+   * Every failure is the same `undefined`, so callers answer 403 without saying why.
+   */
+  private async lookupBatch(token: string): Promise<TokenEntry | undefined> {
+    const opened = openBatchToken(this.cipher, token);
+    if (!opened || this.clock.now() >= opened.expireTime) return undefined;
+    if (opened.parent !== undefined && !(await this.lookupByHash(opened.parent))) return undefined;
+    return { ...opened, hash: this.hashToken(token) };
   }
 
   /**
@@ -231,6 +210,7 @@ export class TokenStore {
 
   /** Renews a token; `incrementSeconds` 0 = its creation TTL (periodic tokens: their period). */
   async renew(entry: TokenEntry, incrementSeconds = 0): Promise<TokenEntry> {
+    if (entry.type === 'batch') throw invalidRequest('batch tokens cannot be renewed');
     const live = this.live(entry.hash, true);
     if (!live) throw invalidRequest('token not found');
     if (!live.renewable || live.expireTime === 0) throw invalidRequest('lease is not renewable');
@@ -306,9 +286,14 @@ export class TokenStore {
     return out.sort();
   }
 
-  /** What the authenticate stage hands to the rest of the pipeline. */
+  /**
+   * What the authenticate stage hands to the rest of the pipeline. A bare token's principal is
+   * `Token::"<accessor>"`; a batch token has no accessor, so its principal is named by its hash:
+   * stable for the token, and an HMAC under the store's salt that reveals nothing about it.
+   */
   toRequestAuth(token: string, entry: TokenEntry): RequestAuth {
-    return {
+    const batch = entry.type === 'batch';
+    const auth: RequestAuth = {
       clientToken: token,
       accessor: entry.accessor,
       tokenHash: entry.hash,
@@ -316,10 +301,12 @@ export class TokenStore {
       displayName: entry.displayName,
       entityId: entry.entityId,
       metadata: { ...entry.meta },
-      principal: entry.principal ?? { type: 'Token', id: entry.accessor },
+      principal: entry.principal ?? { type: 'Token', id: batch ? entry.hash : entry.accessor },
       isRoot: isRootEntry(entry),
       expireTime: entry.expireTime,
     };
+    if (batch) auth.batch = entry.parent === undefined ? {} : { parentHash: entry.parent };
+    return auth;
   }
 
   private live(hash: string, includeExhausted: boolean): TokenEntry | undefined {

@@ -6,7 +6,7 @@ import { decodeBase64, encodeBase64, formatVersioned, parseVersioned } from './c
 import { decryptionVersion, encryptionVersion, type KeyRecord } from './key-record.js';
 import { keyResource, type KeyStore } from './key-store.js';
 import { hmacKeyBytes } from './key-material.js';
-import { nodeHash } from './signing.js';
+import { nodeHash } from '../../framework/hash-algorithms.js';
 
 /**
  * `hmac/:name(/:algorithm)`: HMAC of base64 input with the version's HMAC key, answered as

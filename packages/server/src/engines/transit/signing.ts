@@ -1,5 +1,6 @@
 import { constants, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { invalidRequest } from '../../errors.js';
+import { HASHES, nodeHash } from '../../framework/hash-algorithms.js';
 import { decodeBase64, decodeBase64Url, encodeBase64, formatVersioned, parseVersioned } from './codec.js';
 import { deriveEd25519 } from './derive.js';
 import { decryptionVersion, encryptionVersion, requestContext, type KeyRecord } from './key-record.js';
@@ -14,17 +15,7 @@ import { ed25519PublicBytes, KEY_TYPE_INFO, privateKeyOf, publicKeyOf, type KeyV
  * PKCS#1 v1.5.
  */
 
-/** Vault's hash names → Node's. `sha1` only for signatures, as in Vault. */
-export const HASHES: Readonly<Record<string, string>> = {
-  'sha2-224': 'sha224',
-  'sha2-256': 'sha256',
-  'sha2-384': 'sha384',
-  'sha2-512': 'sha512',
-  'sha3-224': 'sha3-224',
-  'sha3-256': 'sha3-256',
-  'sha3-384': 'sha3-384',
-  'sha3-512': 'sha3-512',
-};
+/** `sha1` only for signatures, as in Vault. */
 const SIGNING_HASHES: Readonly<Record<string, string>> = { sha1: 'sha1', ...HASHES };
 
 export interface SignOptions {
@@ -34,13 +25,6 @@ export interface SignOptions {
   saltLength: string;
   prehashed: boolean;
   context: string | undefined;
-}
-
-/** The Node hash for a Vault algorithm name, or 400. */
-export function nodeHash(algorithm: string, table: Readonly<Record<string, string>> = HASHES): string {
-  const hash = table[algorithm];
-  if (hash === undefined) throw invalidRequest(`invalid hash algorithm \`${algorithm}\``);
-  return hash;
 }
 
 interface Prepared {
