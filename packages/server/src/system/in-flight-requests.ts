@@ -1,4 +1,4 @@
-import type { HttpOperation, InternalPipeline, VaultRequest } from '../pipeline/vault-request.js';
+import type { HttpOperation, InternalPipeline, VaultRequest, VaultResponse } from '../pipeline/vault-request.js';
 
 /** One entry of `sys/in-flight-req`, as Vault names its fields. */
 export interface InFlightEntry {
@@ -35,13 +35,19 @@ export class InFlightRequests {
   /** The same pipeline, with every `handle` call recorded while it runs. */
   track(pipeline: InternalPipeline): InternalPipeline {
     return {
-      handle: async (req) => {
+      // Not an async function: its extra promise and hops cost ≈ 1 µs of every request.
+      handle: (req) => {
         this.live.set(req.id, { req, started: this.now() });
+        const done = (): void => void this.live.delete(req.id);
+        let pending: Promise<VaultResponse>;
         try {
-          return await pipeline.handle(req);
-        } finally {
-          this.live.delete(req.id);
+          pending = pipeline.handle(req);
+        } catch (err) {
+          done();
+          throw err;
         }
+        pending.then(done, done);
+        return pending;
       },
       handleAs: (req, auth) => pipeline.handleAs(req, auth),
     };
