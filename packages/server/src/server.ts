@@ -45,6 +45,8 @@ import { InFlightRequests } from './system/in-flight-requests.js';
 import { nodeInfoPaths } from './system/path-node-info.js';
 import { quotaPaths } from './quotas/path-quotas.js';
 import { QuotaTable } from './quotas/quota-table.js';
+import { corsPaths } from './cors/path-cors.js';
+import { CorsSettings } from './cors/cors-settings.js';
 import { AuditedHeaders } from './audit/request-headers.js';
 import { requestHeaderPaths } from './audit/request-headers-paths.js';
 import { createLifecycle } from './lifecycle-adapter.js';
@@ -81,6 +83,8 @@ export interface Vault {
   readonly pipeline: InternalPipeline;
   /** Audit devices are attached here (from config or `sys/audit`). */
   readonly audit: AuditBroker;
+  /** `sys/config/cors`, which the HTTP listener applies. */
+  readonly cors: CorsSettings;
   /** Dev mode only. */
   readonly rootToken?: string;
   /** Dev mode only: the single unseal key. */
@@ -92,7 +96,7 @@ export interface Vault {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = createLogger(options.config.log_level);
   const vault = await createVault(options, log);
-  const http = await createHttpServer({ pipeline: vault.pipeline, listener: options.config.listener, log });
+  const http = await createHttpServer({ pipeline: vault.pipeline, listener: options.config.listener, log, cors: vault.cors });
   // Log rotation: file audit devices reopen their files on SIGHUP.
   const onHup = () => void vault.audit.reopen();
   process.on('SIGHUP', onHup);
@@ -135,6 +139,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   const audit = new AuditBroker();
   // Loaded from the system view on unseal, dropped on seal, like the policies.
   const quotas = new QuotaTable(clock);
+  const cors = new CorsSettings();
   const auditedHeaders = new AuditedHeaders();
   await audit.start(config.audit, { clock, log });
 
@@ -215,10 +220,14 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     authorizer.setGroupResolver((entityId) => identity.groupsOf(entityId));
     identity.onChange(() => authorizer.invalidate());
     // Disabling a mount revokes its leases first; disabling an auth method also revokes the
-    // tokens it issued.
-    mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock, async (entry) => {
-      await expiration.revokeMount(entry.uuid);
-      if (entry.kind === 'auth') await store.revokeByPathPrefix(entry.path);
+    // tokens it issued. Its rate-limit quotas are dropped, and follow it when it moves (as in Vault).
+    mounts = new MountTable(barrier.view('core/'), barrier.view(''), registry, log, clock, {
+      beforeUnmount: async (entry) => {
+        await expiration.revokeMount(entry.uuid);
+        if (entry.kind === 'auth') await store.revokeByPathPrefix(entry.path);
+        await quotas.dropMount(entry.path);
+      },
+      beforeRemount: (entry, to) => quotas.moveMount(entry.path, to),
     });
     await mounts.load(options.dev ? [{ path: 'secret/', type: 'kv', options: { version: '2' }, description: 'key/value secret storage' }] : []);
     await authorizer.policies.load(policyView(barrier.view('sys/')));
@@ -231,6 +240,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     const wrapperImpl = new ResponseWrapper(store, cubbyRoot, clock);
     await audit.unseal(barrier.view('core/audit/'));
     await quotas.load(barrier.view('sys/'));
+    await cors.load(barrier.view('sys/'));
     await auditedHeaders.load(barrier.view('sys/'));
     services = {
       mounts,
@@ -257,6 +267,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
     s?.expiration.stop();
     authorizer.policies.clear();
     quotas.clear();
+    cors.clear();
     auditedHeaders.clear();
     await s?.mounts.close();
   };
@@ -326,6 +337,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
       ...auditPaths(audit, clock),
       ...metricsPaths(metrics),
       ...quotaPaths(quotas, () => current().mounts),
+      ...corsPaths(cors),
       ...requestHeaderPaths(auditedHeaders),
       ...nodeInfoPaths({ apiAddr, version: VERSION, clock, ...(ha && { ha }), inFlight }),
     ],
@@ -368,6 +380,7 @@ export async function createVault(options: ServerOptions, log: Logger = createLo
   return {
     pipeline,
     audit,
+    cors,
     ...(rootToken !== undefined && { rootToken }),
     ...(unsealKey !== undefined && { unsealKey }),
     async close() {

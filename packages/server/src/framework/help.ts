@@ -53,28 +53,51 @@ const HTTP_METHOD: Record<string, string> = {
 };
 
 function openApiFragment(mountPath: string, templates: readonly string[], spec: PathSpec<Fields>) {
+  return { openapi: '3.0.2', info: { title: 'SecretumVault API', version: '1' }, paths: openApiPaths(mountPath, spec, templates) };
+}
+
+/**
+ * The OpenAPI 3 path items of one declaration under `mountPath` (for `?help=1` and
+ * `sys/internal/specs/openapi`): captures become path parameters, the other fields the JSON
+ * body of POST and PATCH, as Vault's generator does.
+ */
+export function openApiPaths(
+  mountPath: string,
+  spec: PathSpec<Fields>,
+  templates: readonly string[] = typeof spec.pattern === 'string' ? [spec.pattern] : spec.pattern,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const template of templates) {
-    const oaPath = '/' + mountPath + template.replace(/:([a-z_]+)[+*]?/g, '{$1}');
+    const captures = [...template.matchAll(CAPTURE)].map((m) => m[1]!);
+    const oaPath = '/' + mountPath + template.replace(CAPTURE, '{$1}');
+    const parameters = captures.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      description: spec.fields[name]?.description ?? '',
+      schema: OPENAPI_TYPES[spec.fields[name]?.type ?? 'string'],
+    }));
+    const body = Object.entries(spec.fields).filter(([n]) => !captures.includes(n));
     const methods: Record<string, unknown> = {};
     for (const [op, o] of Object.entries(spec.operations)) {
       const method = HTTP_METHOD[op];
       if (!method || methods[method]) continue;
       methods[method] = {
         summary: o?.summary,
-        ...(method === 'post' || method === 'patch'
+        ...extra,
+        // Vault marks a GET that lists with a required `list=true` query parameter.
+        ...(op === 'list' && {
+          parameters: [{ name: 'list', in: 'query', required: true, schema: { type: 'string', enum: ['true'] } }],
+        }),
+        ...((method === 'post' || method === 'patch') && body.length > 0
           ? {
               requestBody: {
                 content: {
                   'application/json': {
                     schema: {
                       type: 'object',
-                      properties: Object.fromEntries(
-                        Object.entries(spec.fields).map(([n, f]) => [
-                          n,
-                          { ...OPENAPI_TYPES[f.type], description: f.description },
-                        ]),
-                      ),
+                      properties: Object.fromEntries(body.map(([n, f]) => [n, { ...OPENAPI_TYPES[f.type], description: f.description }])),
                     },
                   },
                 },
@@ -84,7 +107,10 @@ function openApiFragment(mountPath: string, templates: readonly string[], spec: 
         responses: { '200': { description: 'OK' }, '204': { description: 'empty body' } },
       };
     }
-    paths[oaPath] = { description: spec.help.synopsis, ...methods };
+    paths[oaPath] = { description: spec.help.synopsis, ...(parameters.length > 0 && { parameters }), ...methods };
   }
-  return { openapi: '3.0.2', info: { title: 'SecretumVault API', version: '1' }, paths };
+  return paths;
 }
+
+/** A capture in a path template: `:name`, `:name+` or `:name*`. */
+const CAPTURE = /:([A-Za-z0-9_]+)[+*]?/g;

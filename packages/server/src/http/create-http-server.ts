@@ -6,6 +6,7 @@ import type { ListenerConfig } from '../config/server-config.js';
 import { VaultError } from '../errors.js';
 import type { Pipeline, VaultRequest, VaultResponse } from '../pipeline/vault-request.js';
 import { answerClientError } from './client-error.js';
+import { CORS_DISABLED, corsVerdict, preflight, withCorsHeaders, type CorsPolicy } from './cors.js';
 import { ListMethodTakeover } from './list-method.js';
 import { parseBody } from './parse-body.js';
 import { hasBody, readBody } from './read-body.js';
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   pipeline: Pipeline;
   listener: ListenerConfig;
   log?: HttpServerLog;
+  /** `sys/config/cors`, read on every request; absent, CORS stays off. */
+  cors?: CorsPolicy;
 }
 
 const consoleLog: HttpServerLog = {
@@ -44,6 +47,8 @@ const VAULT_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'];
  * accepts any Content-Type and sniffs the body (parse-body.ts), so the route reads bodies itself.
  */
 const BODY_METHODS = ['PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS', 'QUERY'];
+/** A method the API does not serve under `/v1/`. */
+const UNSUPPORTED: VaultResponse = { status: 405, body: { errors: ['unsupported operation'] } };
 
 /**
  * The Vault `/v1` API over HTTP(S): every request becomes one VaultRequest for `pipeline.handle`
@@ -52,6 +57,7 @@ const BODY_METHODS = ['PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS', 'QUERY'];
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { pipeline, listener } = options;
   const log = options.log ?? consoleLog;
+  const cors = options.cors ?? CORS_DISABLED;
   const limit = listener.max_request_size;
   const withClientCertificates = !listener.tls_disable && listener.tls_client_ca_file !== undefined;
   const https = await tlsOptions(listener);
@@ -100,21 +106,41 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   async function handleVault(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const raw = request.raw as MarkedRequest;
+    // CORS disabled (the default) costs this one field read.
+    let corsHeaders: Record<string, string> | undefined;
+    if (cors.enabled) {
+      const verdict = corsVerdict(raw, cors);
+      if (verdict.answer !== undefined) {
+        writeResponse(reply, verdict.answer, raw.method === 'HEAD');
+        return reply;
+      }
+      corsHeaders = verdict.headers;
+    }
     let res: VaultResponse;
     try {
       res = await pipeline.handle(await toVaultRequest(raw));
     } catch (err) {
       res = failure(err);
     }
-    writeResponse(reply, res, raw.method === 'HEAD');
+    writeResponse(reply, corsHeaders === undefined ? res : withCorsHeaders(res, corsHeaders), raw.method === 'HEAD');
     return reply;
   }
 
   app.route({ method: VAULT_METHODS, url: '/v1', handler: handleVault });
+  // A CORS preflight never reaches the pipeline (as in Vault, it carries no token); without
+  // CORS, OPTIONS keeps the 405 every unserved method gets.
+  app.route({
+    method: 'OPTIONS',
+    url: '/v1',
+    handler: (request, reply) => {
+      writeResponse(reply, preflight(request.raw, cors) ?? UNSUPPORTED, false);
+      return reply;
+    },
+  });
   app.setNotFoundHandler((request, reply) => {
     const url = (request.raw as MarkedRequest).originalUrl ?? request.url;
     const res: VaultResponse = url.startsWith('/v1/')
-      ? { status: 405, body: { errors: ['unsupported operation'] } }
+      ? UNSUPPORTED
       : { status: 404, body: { errors: [] } };
     writeResponse(reply, res, request.method === 'HEAD');
   });

@@ -6,6 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { DEFAULT_MAX_REQUEST_SIZE, type ListenerConfig } from '../config/server-config.js';
 import type { Pipeline, VaultRequest, VaultResponse } from '../pipeline/vault-request.js';
+import type { CorsPolicy } from './cors.js';
 import { createHttpServer, type HttpServer } from './create-http-server.js';
 
 export type Script = (req: VaultRequest) => VaultResponse | Promise<VaultResponse>;
@@ -33,13 +34,14 @@ export interface TestServer {
   errors: string[];
 }
 
-export async function startTestServer(listener: Partial<ListenerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(listener: Partial<ListenerConfig> = {}, cors?: CorsPolicy): Promise<TestServer> {
   const pipeline = new FakePipeline();
   const errors: string[] = [];
   const http = await createHttpServer({
     pipeline,
     listener: { address: '127.0.0.1:0', tls_disable: true, max_request_size: DEFAULT_MAX_REQUEST_SIZE, ...listener },
     log: { warn: (m) => errors.push(m), error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`) },
+    ...(cors !== undefined && { cors }),
   });
   return { http, pipeline, port: Number(new URL(http.url).port), errors };
 }

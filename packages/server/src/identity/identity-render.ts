@@ -1,5 +1,5 @@
+import type { IdentityIndex } from './identity-index.js';
 import type { Entity, Group, IdentityAlias } from './identity-records.js';
-import type { IdentityStore } from './identity-store.js';
 
 /**
  * Vault's response shapes for identity objects
@@ -23,7 +23,7 @@ export function aliasData(alias: IdentityAlias): Record<string, unknown> {
   };
 }
 
-export function entityData(store: IdentityStore, entity: Entity): Record<string, unknown> {
+export function entityData(store: IdentityIndex, entity: Entity): Record<string, unknown> {
   const direct = store.directGroupIds(entity.id);
   const inherited = store.inheritedGroupIds(entity.id);
   return {
@@ -43,7 +43,7 @@ export function entityData(store: IdentityStore, entity: Entity): Record<string,
   };
 }
 
-export function groupData(store: IdentityStore, group: Group): Record<string, unknown> {
+export function groupData(store: IdentityIndex, group: Group): Record<string, unknown> {
   return {
     id: group.id,
     name: group.name,

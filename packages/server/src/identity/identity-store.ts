@@ -3,10 +3,9 @@ import { invalidRequest } from '../errors.js';
 import type { Clock } from '../framework/engine.js';
 import type { StorageOp } from '../storage/storage-backend.js';
 import { encodeJson, type StorageView } from '../storage/storage-view.js';
-import { AliasIndex } from './alias-index.js';
 import { externalGroupChanges } from './external-groups.js';
 import { groupType, newExternalGroup, planGroupAlias, withoutAlias } from './group-rules.js';
-import { MembershipIndex } from './membership-index.js';
+import { IdentityIndex } from './identity-index.js';
 import {
   cleanList,
   type AliasInput,
@@ -25,8 +24,8 @@ const GROUP = 'group/';
 
 /**
  * Entities, groups and their aliases, persisted through the view the composition root hands it
- * (a barrier view such as `sys/identity/`) and indexed in memory, so the authorizer can ask
- * `groupsOf` on every request without touching storage.
+ * (a barrier view such as `sys/identity/`) and mirrored in the in-memory indexes it extends
+ * (`IdentityIndex`, which answers every query).
  *
  * Aliases are stored inside their entity's or group's record, so deleting an entity or a group
  * never leaves an alias pointing nowhere. Storage keys are ids (uuids), never names: storage
@@ -36,23 +35,16 @@ const GROUP = 'group/';
  * mutation runs under one in-process lock (only the active node serves; standbys rebuild from
  * storage when they become active).
  */
-export class IdentityStore {
-  private readonly entities = new Map<string, Entity>();
-  private readonly entityIdByName = new Map<string, string>();
-  private readonly entityAliases = new AliasIndex();
-  private readonly groupAliases = new AliasIndex();
-  private readonly groups = new Map<string, Group>();
-  private readonly groupIdByName = new Map<string, string>();
-  private readonly membership = new MembershipIndex();
-  /** Entity id → `groupsOf` answer; cleared on every change. */
-  private readonly groupNamesCache = new Map<string, string[]>();
+export class IdentityStore extends IdentityIndex {
   private readonly listeners = new Set<() => void>();
   private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly storage: StorageView,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Loads every entity and group from `storage`. */
   static async open(storage: StorageView, clock: Clock = systemClock): Promise<IdentityStore> {
@@ -72,91 +64,6 @@ export class IdentityStore {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  // ---- queries (synchronous, from memory) ----------------------------------------------------
-
-  /** Names of every group `entityId` is in, directly or through nested groups; sorted. */
-  groupsOf(entityId: string): string[] {
-    let names = this.groupNamesCache.get(entityId);
-    if (names === undefined) {
-      names = this.membership.groupIdsOf(entityId).map((id) => this.groups.get(id)!.name).sort();
-      this.groupNamesCache.set(entityId, names);
-    }
-    return [...names];
-  }
-
-  /** The entity's own policies plus those of all its groups (Vault's `identity_policies`). */
-  policiesOf(entityId: string): string[] {
-    const entity = this.entities.get(entityId);
-    if (!entity) return [];
-    const groupPolicies = this.membership.groupIdsOf(entityId).flatMap((id) => this.groups.get(id)!.policies);
-    return cleanList([...entity.policies, ...groupPolicies]);
-  }
-
-  entity(id: string): Entity | undefined {
-    return this.entities.get(id);
-  }
-  entityByName(name: string): Entity | undefined {
-    const id = this.entityIdByName.get(name);
-    return id === undefined ? undefined : this.entities.get(id);
-  }
-  entityIds(): string[] {
-    return [...this.entities.keys()].sort();
-  }
-  entityNames(): string[] {
-    return [...this.entityIdByName.keys()].sort();
-  }
-  /** Groups that list the entity as a member. */
-  directGroupIds(entityId: string): string[] {
-    return this.membership.directGroupIdsOf(entityId);
-  }
-  /** Groups the entity is in only through nesting. */
-  inheritedGroupIds(entityId: string): string[] {
-    const direct = new Set(this.directGroupIds(entityId));
-    return this.membership.groupIdsOf(entityId).filter((id) => !direct.has(id)).sort();
-  }
-
-  alias(id: string): EntityAlias | undefined {
-    const owner = this.entityAliases.ownerOf(id);
-    return owner === undefined ? undefined : this.entities.get(owner)?.aliases.find((a) => a.id === id);
-  }
-  aliasByName(mountAccessor: string, name: string): EntityAlias | undefined {
-    const id = this.entityAliases.idOf(mountAccessor, name);
-    return id === undefined ? undefined : this.alias(id);
-  }
-  aliasIds(): string[] {
-    return this.entityAliases.ids();
-  }
-
-  group(id: string): Group | undefined {
-    return this.groups.get(id);
-  }
-  groupByName(name: string): Group | undefined {
-    const id = this.groupIdByName.get(name);
-    return id === undefined ? undefined : this.groups.get(id);
-  }
-  groupIds(): string[] {
-    return [...this.groups.keys()].sort();
-  }
-  groupNames(): string[] {
-    return [...this.groupIdByName.keys()].sort();
-  }
-  /** Groups that list the group as a member group. */
-  parentGroupIds(groupId: string): string[] {
-    return this.membership.parentsOf(groupId);
-  }
-
-  groupAlias(id: string): GroupAlias | undefined {
-    const owner = this.groupAliases.ownerOf(id);
-    return owner === undefined ? undefined : this.groups.get(owner)?.alias;
-  }
-  groupAliasByName(mountAccessor: string, name: string): GroupAlias | undefined {
-    const id = this.groupAliases.idOf(mountAccessor, name);
-    return id === undefined ? undefined : this.groupAlias(id);
-  }
-  groupAliasIds(): string[] {
-    return this.groupAliases.ids();
   }
 
   // ---- logins --------------------------------------------------------------------------------
@@ -475,41 +382,6 @@ export class IdentityStore {
     return next;
   }
 
-  private indexEntity(entity: Entity): void {
-    this.entities.set(entity.id, entity);
-    this.entityIdByName.set(entity.name, entity.id);
-    for (const a of entity.aliases) this.entityAliases.add(entity.id, a);
-  }
-
-  private unindexEntity(entity: Entity): void {
-    this.entities.delete(entity.id);
-    if (this.entityIdByName.get(entity.name) === entity.id) this.entityIdByName.delete(entity.name);
-    for (const a of entity.aliases) this.entityAliases.remove(a);
-  }
-
-  private indexGroup(group: Group): void {
-    this.groups.set(group.id, group);
-    this.groupIdByName.set(group.name, group.id);
-    this.membership.addGroup(group);
-    if (group.alias) this.groupAliases.add(group.id, group.alias);
-  }
-
-  private unindexGroup(group: Group): void {
-    this.groups.delete(group.id);
-    if (this.groupIdByName.get(group.name) === group.id) this.groupIdByName.delete(group.name);
-    this.membership.removeGroup(group);
-    if (group.alias) this.groupAliases.remove(group.alias);
-  }
-
-  /** Swaps in new versions of groups: every old version goes before any new one is indexed, as an alias may move between them. */
-  private replaceGroups(next: readonly Group[]): void {
-    for (const g of next) {
-      const old = this.groups.get(g.id);
-      if (old) this.unindexGroup(old);
-    }
-    for (const g of next) this.indexGroup(g);
-  }
-
   private bump(group: Group, change: Partial<Group>): Group {
     return { ...group, ...change, lastUpdateTime: this.nowIso(), modifyIndex: group.modifyIndex + 1 };
   }
@@ -518,8 +390,7 @@ export class IdentityStore {
   private async commit(ops: StorageOp[], apply: () => void): Promise<void> {
     await this.storage.batch(ops);
     apply();
-    this.membership.invalidate();
-    this.groupNamesCache.clear();
+    this.forgetComputed();
     for (const listener of this.listeners) {
       try {
         listener();

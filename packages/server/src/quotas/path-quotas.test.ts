@@ -131,6 +131,40 @@ describe('rate-limit quotas through the pipeline (tier 2)', () => {
     });
   });
 
+  it('drops a mount’s quotas when it is disabled, so a mount enabled there again is not limited', async () => {
+    await send(vault, 'update', 'sys/mounts/tmp', { body: { type: 'kv', options: { version: '2' } } });
+    await send(vault, 'update', 'sys/auth/up', { body: { type: 'userpass' } });
+    await send(vault, 'update', 'sys/quotas/rate-limit/tmp', { body: { path: 'tmp/', rate: 1, interval: '1h' } });
+    await send(vault, 'update', 'sys/quotas/rate-limit/tmp-app', { body: { path: 'tmp/data/app*', rate: 1, interval: '1h' } });
+    await send(vault, 'update', 'sys/quotas/rate-limit/up', { body: { path: 'auth/up/', rate: 1, interval: '1h' } });
+    await send(vault, 'update', 'sys/quotas/rate-limit/kv', { body: { path: 'secret/', rate: 100 } });
+    await read('tmp/data/x');
+    assert.equal((await read('tmp/data/x')).status, 429);
+    assert.equal((await send(vault, 'delete', 'sys/mounts/tmp')).status, 204);
+    assert.equal((await send(vault, 'delete', 'sys/auth/up')).status, 204);
+    assert.deepEqual(body(await send(vault, 'list', 'sys/quotas/rate-limit')).data.keys, ['kv']);
+    assert.equal((await send(vault, 'read', 'sys/quotas/rate-limit/tmp')).status, 404);
+    await send(vault, 'update', 'sys/mounts/tmp', { body: { type: 'kv', options: { version: '2' } } });
+    for (let i = 0; i < 3; i++) assert.equal((await read('tmp/data/app')).status, 404, 'not 429');
+    await send(vault, 'delete', 'sys/mounts/tmp');
+  });
+
+  it('moves a mount’s quotas with it on sys/remount, and they still limit', async () => {
+    await send(vault, 'update', 'sys/mounts/old', { body: { type: 'kv', options: { version: '2' } } });
+    await send(vault, 'update', 'sys/quotas/rate-limit/app', { body: { path: 'old/data/app*', rate: 1, interval: '1h' } });
+    await send(vault, 'update', 'sys/quotas/rate-limit/kv', { body: { path: 'secret/', rate: 100 } });
+    await read('old/data/app');
+    assert.equal((await read('old/data/app')).status, 429);
+    assert.ok((await send(vault, 'update', 'sys/remount', { body: { from: 'old', to: 'new' } })).status < 300);
+    assert.equal(body(await send(vault, 'read', 'sys/quotas/rate-limit/app')).data.path, 'new/data/app*');
+    assert.equal(body(await send(vault, 'read', 'sys/quotas/rate-limit/kv')).data.path, 'secret/');
+    assert.equal((await read('new/data/app')).status, 429, 'the refused client stays refused');
+    assert.equal((await read('new/data/app', B)).status, 404);
+    assert.equal((await read('new/data/app', B)).status, 429);
+    assert.equal((await read('new/data/other', B)).status, 404, 'outside the prefix');
+    await send(vault, 'delete', 'sys/mounts/new');
+  });
+
   it('refuses bad input with 400', async () => {
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ path: 'secret/' }, /missing required field `rate`/],

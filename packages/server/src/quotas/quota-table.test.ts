@@ -103,6 +103,41 @@ describe('QuotaTable', () => {
     assert.deepEqual(t.names(), ['a', 'b']);
   });
 
+  it('drops the quotas on a disabled mount and inside it, in storage too, and no others', async () => {
+    const { t, store } = await table();
+    await t.put(quota('global', '', '', 1));
+    await t.put(quota('whole', 'auth/up/', ''));
+    await t.put(quota('inside', 'auth/up/', 'login*'));
+    await t.put(quota('stale', 'auth/up/old/', ''));
+    await t.put(quota('sibling', 'auth/up2/', ''));
+    await t.dropMount('auth/up/');
+    assert.deepEqual(t.names(), ['global', 'sibling']);
+    assert.ok(!store.entries.has('sys/quotas/rate-limit/whole'));
+    assert.ok(!store.entries.has('sys/quotas/rate-limit/stale'));
+    assert.ok(store.entries.has('sys/quotas/rate-limit/sibling'));
+    // the mount's own paths now meet only the global quota (one request each)
+    assert.equal(allowedTwice(t, 'auth/up/login/x', 'auth/up/', '10.0.0.9'), false);
+    await t.dropMount('auth/up2/');
+    await t.dropMount('global/'); // a mount with no quotas writes nothing
+    assert.deepEqual(t.names(), ['global']);
+  });
+
+  it('moves a remounted mount’s quotas, keeping their clients’ buckets, and persists the move', async () => {
+    const { t, store, clock } = await table();
+    await t.put(quota('app', 'old/', 'data/app*'));
+    await t.put(quota('other', 'older/', ''));
+    assert.equal(allowedTwice(t, 'old/data/app/x', 'old/'), false);
+    await t.moveMount('old/', 'new/');
+    assert.deepEqual(t.get('app'), quota('app', 'new/', 'data/app*'));
+    assert.equal(t.get('other')!.mount_path, 'older/');
+    assert.equal(t.check('old/data/app/x', undefined, '10.0.0.1'), undefined, 'the old path is free');
+    assert.equal(t.check('new/data/app/x', 'new/', '10.0.0.1')!.allowed, false, 'the refused client stays refused');
+    assert.equal(allowedTwice(t, 'new/data/app/x', 'new/', '10.0.0.2'), false, 'and the quota still limits');
+    const again = new QuotaTable(clock);
+    await again.load(new PrefixView(store, 'sys/'));
+    assert.equal(again.get('app')!.mount_path, 'new/');
+  });
+
   it('persists through its view, is forgotten on clear, and comes back on load', async () => {
     const { t, store, clock } = await table();
     await t.put(quota('q', 'secret/', ''));

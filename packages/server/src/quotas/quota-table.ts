@@ -1,7 +1,8 @@
 import { invalidRequest } from '../errors.js';
 import type { Clock } from '../framework/engine.js';
 import { KeyedMutex } from '../framework/keyed-mutex.js';
-import type { StorageView } from '../storage/storage-view.js';
+import type { StorageOp } from '../storage/storage-backend.js';
+import { encodeJson, type StorageView } from '../storage/storage-view.js';
 import { ClientBuckets, type Take } from './client-buckets.js';
 import { DEFAULT_QUOTA_CONFIG, ExemptPaths, type QuotaConfig } from './quota-config.js';
 import { QuotaIndex } from './quota-index.js';
@@ -94,6 +95,22 @@ export class QuotaTable {
     });
   }
 
+  /**
+   * A mount is being disabled: the quotas on it go too (Vault's HandleBackendDisabling), so a
+   * mount later enabled at the same path does not inherit them.
+   */
+  dropMount(mountPath: string): Promise<void> {
+    return this.rewriteMount(mountPath, () => undefined);
+  }
+
+  /**
+   * A mount is moving from `from` to `to`: its quotas follow it (Vault's HandleRemount), keeping
+   * their names, limits and clients' buckets, so a move does not reset anyone's limit.
+   */
+  moveMount(from: string, to: string): Promise<void> {
+    return this.rewriteMount(from, (q) => ({ ...q, mount_path: to + q.mount_path.slice(from.length) }));
+  }
+
   getConfig(): QuotaConfig {
     return this.config;
   }
@@ -121,6 +138,36 @@ export class QuotaTable {
   /** Refusals are audited only when the operator asked (Vault's `enable_rate_limit_audit_logging`). */
   get auditRefusals(): boolean {
     return this.config.enable_rate_limit_audit_logging;
+  }
+
+  /**
+   * Replaces (or, when `change` returns undefined, deletes) every quota on `mountPath` or a path
+   * inside it, in one storage batch. Prefix rather than equality catches quotas left on a path
+   * inside the mount by a table written before mounts updated their quotas.
+   */
+  private rewriteMount(mountPath: string, change: (quota: RateLimitQuota) => RateLimitQuota | undefined): Promise<void> {
+    return this.writes.run('', async () => {
+      // INVARIANT: mount paths end with `/`, so `auth/a/` never matches `auth/ab/`, and the
+      // global quota (mount_path `''`) is never touched.
+      if (mountPath === '' || !mountPath.endsWith('/')) throw new Error(`not a mount path: ${mountPath}`);
+      const rules = new Map(this.rules);
+      const ops: StorageOp[] = [];
+      for (const rule of this.rules.values()) {
+        if (!rule.quota.mount_path.startsWith(mountPath)) continue;
+        const key = RATE_LIMIT_PREFIX + rule.quota.name;
+        const next = change(rule.quota);
+        if (next === undefined) {
+          ops.push({ type: 'delete', key });
+          rules.delete(rule.quota.name);
+        } else {
+          ops.push({ type: 'put', key, value: encodeJson(next) });
+          rules.set(next.name, { quota: next, buckets: rule.buckets });
+        }
+      }
+      if (ops.length === 0) return;
+      await this.storage().batch(ops);
+      this.useRules(rules);
+    });
   }
 
   private storage(): StorageView {

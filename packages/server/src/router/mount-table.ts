@@ -24,6 +24,18 @@ export interface MountRequest {
   seal_wrap?: boolean;
 }
 
+/**
+ * What other services do when a mount goes away or moves (composed in server.ts). Each runs
+ * after the request is validated and before the table changes, so a failure keeps the mount
+ * where it was and the operator can retry.
+ */
+export interface MountHooks {
+  /** Leases revoked, an auth method's tokens revoked, quotas dropped. */
+  beforeUnmount?(entry: MountEntry): Promise<void>;
+  /** Quotas moved to `to`; the entry still has its old path. */
+  beforeRemount?(entry: MountEntry, to: string): Promise<void>;
+}
+
 /** Mounts that always exist and cannot be disabled or moved. */
 const BUILTIN_PATHS = new Set(['sys/', 'cubbyhole/', 'identity/', 'auth/token/']);
 const BUILTINS: ReadonlyArray<{ path: string } & MountRequest> = [
@@ -52,8 +64,7 @@ export class MountTable {
     private readonly registry: EngineRegistry,
     private readonly log: Logger,
     private readonly clock: Clock,
-    /** Runs before a mount is removed (its leases are revoked); a failure keeps the mount. */
-    private readonly beforeUnmount: (entry: MountEntry) => Promise<void> = async () => {},
+    private readonly hooks: MountHooks = {},
   ) {}
 
   /** Loads the persisted table (creating the built-in mounts on first start) and starts every engine. */
@@ -136,7 +147,7 @@ export class MountTable {
     if (BUILTIN_PATHS.has(p)) throw invalidRequest(`cannot unmount \`${p}\``);
     const mounted = this.get(p);
     if (!mounted) return; // Vault answers 204 for a path that is not mounted
-    await this.beforeUnmount(mounted.entry);
+    await this.hooks.beforeUnmount?.(mounted.entry);
     this.mounts = this.mounts.filter((m) => m !== mounted);
     await this.persist();
     await mounted.engine.close?.();
@@ -161,6 +172,7 @@ export class MountTable {
       throw invalidRequest(`cannot remount to reserved path \`${dst}\``);
     }
     this.assertFree(dst);
+    await this.hooks.beforeRemount?.(mounted.entry, dst);
     // Storage is keyed by the mount's uuid, so moving a mount moves no data.
     mounted.entry.path = dst;
     this.sort();

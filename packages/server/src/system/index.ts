@@ -5,6 +5,7 @@ import { healthPaths, type HaHealth } from './path-health.js';
 import { internalUiPaths } from './path-internal-ui.js';
 import { keyPaths } from './path-keys.js';
 import { mountPaths } from './path-mounts.js';
+import { openApiPath } from './path-openapi.js';
 import { rekeyPaths } from './path-rekey.js';
 import { rekeyVerifyPaths } from './path-rekey-verify.js';
 import { rotateConfigPaths } from './path-rotate-config.js';
@@ -40,6 +41,7 @@ export function systemEngine(deps: SystemDeps): EngineSpec {
       ...toolPaths(),
       ...mountPaths(deps.mounts),
       ...internalUiPaths(deps.mounts),
+      openApiPath(deps.mounts),
       ...passwordPolicyPaths(),
       ...(deps.extraPaths ?? []),
     ],
