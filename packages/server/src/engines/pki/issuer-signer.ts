@@ -31,10 +31,15 @@ interface ParsedIssuer {
 
 function parseIssuer(pem: string): ParsedIssuer {
   const certificate = new x509.X509Certificate(pem);
+  // RFC 5280 §4.2.1.1: a certificate's authority key id is its issuer's subject key id. An issuer
+  // signed elsewhere (intermediate/set-signed) may carry one made by another method than ours,
+  // and verifiers refuse a mismatch, so it is copied (as Vault does); computed only when absent.
+  const own = certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  const keyId = own !== undefined && own !== '' ? Buffer.from(own, 'hex') : keyIdentifier(publicKeyInfo(certificate.publicKey.rawData));
   return {
     certificate,
     issuerName: AsnConvert.parse(certificate.subjectName.toArrayBuffer(), asn1X509.Name),
-    authorityKeyId: authorityKeyIdExtension(keyIdentifier(publicKeyInfo(certificate.publicKey.rawData))),
+    authorityKeyId: authorityKeyIdExtension(keyId),
   };
 }
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { rejectsVault } from '../../framework/engine-harness.js';
 import { dataOf, mountPki, openssl, requireOpenssl, rootAndIntermediate, scratch, str } from './pki-test-kit.js';
@@ -30,6 +32,32 @@ describe('pki intermediate CA', () => {
     // Without the intermediate the chain is incomplete: the check above is not vacuous.
     const broken = await openssl(['verify', '-CAfile', 'root.pem', 'leaf.pem'], s.dir);
     assert.notEqual(broken.code, 0);
+  });
+
+  it("gives leaves their issuer's own subject key id as authority key id, whatever method made it", async (t) => {
+    if (!requireOpenssl(t)) return;
+    const s = await scratch(t);
+    const run = async (args: string[]) => {
+      const r = await openssl(args, s.dir);
+      assert.equal(r.code, 0, r.stderr);
+    };
+    // A root outside the vault signs our intermediate with a subject key id of its own choosing.
+    await run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.pem',
+      '-subj', '/CN=Outside Root', '-days', '30', '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    const int = await mountPki('int/');
+    const csr = await dataOf(int, 'update', 'intermediate/generate/internal', { common_name: 'Our Intermediate', key_type: 'ec', key_bits: 256 });
+    await s.write('int.csr', str(csr, 'csr'));
+    const skid = '0102030405060708090a0b0c0d0e0f1011121314';
+    await s.write('ext.cnf', `basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=${skid}\nauthorityKeyIdentifier=keyid\n`);
+    await run(['x509', '-req', '-in', 'int.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'int.pem', '-days', '10', '-extfile', 'ext.cnf']);
+    const intPem = (await readFile(join(s.dir, 'int.pem'), 'utf8')).trim();
+    await int.send('update', 'intermediate/set-signed', { certificate: intPem });
+    await int.send('update', 'roles/web', { allowed_domains: ['example.com'], allow_subdomains: true, max_ttl: '72h' });
+    const leaf = await dataOf(int, 'update', 'issue/web', { common_name: 'www.example.com', ttl: '24h' });
+    const aki = new x509.X509Certificate(str(leaf, 'certificate')).getExtension(x509.AuthorityKeyIdentifierExtension);
+    assert.equal(aki?.keyId, skid);
+    await s.write('leaf.pem', str(leaf, 'certificate'));
+    await run(['verify', '-CAfile', 'root.pem', '-untrusted', 'int.pem', 'leaf.pem']);
   });
 
   it('keeps the key internal and exports it only for exported', async () => {
