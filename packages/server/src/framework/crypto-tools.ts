@@ -22,9 +22,11 @@ const MAX_RANDOM_BYTES = 128 * 1024;
 
 const SOURCES = ['platform', 'seal', 'all'];
 
-function encode(bytes: Buffer, format: string): string {
-  if (format === 'hex') return bytes.toString('hex');
-  if (format === 'base64') return bytes.toString('base64');
+type OutputFormat = 'hex' | 'base64';
+
+/** The output encoding asked for, checked before any work is done (400 otherwise). */
+function outputFormat(format: string): OutputFormat {
+  if (format === 'hex' || format === 'base64') return format;
   throw invalidRequest(`unsupported encoding format \`${format}\`; must be "hex" or "base64"`);
 }
 
@@ -63,9 +65,9 @@ export const randomPath = (options: ToolPathOptions) =>
           }
           if (bytes < 1) throw invalidRequest("'bytes' cannot be less than 1");
           if (bytes > MAX_RANDOM_BYTES) throw invalidRequest(`'bytes' should be less than ${MAX_RANDOM_BYTES}`);
-          encode(Buffer.alloc(0), d.format);
+          const format = outputFormat(d.format);
           return {
-            data: { random_bytes: encode(randomBytes(bytes), d.format) },
+            data: { random_bytes: randomBytes(bytes).toString(format) },
             // There is no seal entropy source: "seal" and "all" use the platform's, as Vault says without one.
             ...(source !== 'platform' && { warnings: ['no seal/entropy augmentation available, using platform entropy source'] }),
           };
@@ -96,8 +98,8 @@ export const hashPath = (options: ToolPathOptions) =>
           const d = req.data;
           const input = decodeBase64(d.input, 'input');
           const hash = nodeHash(d.urlalgorithm ?? d.algorithm);
-          encode(Buffer.alloc(0), d.format);
-          return { data: { sum: encode(createHash(hash).update(input).digest(), d.format) } };
+          const format = outputFormat(d.format);
+          return { data: { sum: createHash(hash).update(input).digest(format) } };
         },
       },
     },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deepFreeze, RecordCache } from './record-cache.js';
+import { deepFreeze, isDeeplyFrozen, RecordCache } from './record-cache.js';
 
 describe('RecordCache', () => {
   it('fills a miss, and caches an absence as null', () => {
@@ -73,5 +73,22 @@ describe('deepFreeze', () => {
     assert.ok(Object.isFrozen(value) && Object.isFrozen(value.list) && Object.isFrozen(value.nested));
     assert.throws(() => (value.list as string[]).push('y'));
     assert.equal(Object.isFrozen(bytes), false);
+  });
+
+  it('marks as deeply frozen only what nothing inside can change (the audit memo relies on it)', () => {
+    const plain = deepFreeze({ list: ['x', { y: 1 }], nested: { n: 1 } });
+    assert.ok(isDeeplyFrozen(plain) && isDeeplyFrozen(plain.list) && isDeeplyFrozen(plain.nested));
+
+    const withBytes = deepFreeze({ bytes: new Uint8Array([1]), other: { n: 1 } });
+    assert.equal(isDeeplyFrozen(withBytes), false, 'a byte array inside can still change');
+    assert.equal(isDeeplyFrozen(withBytes.other), true);
+
+    // Object.freeze alone is shallow: its child stays mutable, so it is not deeply frozen...
+    const child = { n: 1 };
+    const shallow = Object.freeze({ child });
+    assert.equal(isDeeplyFrozen(shallow), false);
+    // ...until deepFreeze has gone through it and frozen the child too.
+    deepFreeze({ shallow });
+    assert.ok(Object.isFrozen(child) && isDeeplyFrozen(shallow));
   });
 });
